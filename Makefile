@@ -1,0 +1,14 @@
+# The suite's commands; each sets up whatever is missing first (see README.md).
+.PHONY: run test lint stop
+
+run:  ## Set up and serve the suite on http://localhost:8069 (admin / admin)
+	@bash scripts/run.sh $(ARGS)
+
+test:  ## Fresh test database, every addon test and tests/, closing "N passed, N failed"
+	@bash scripts/test.sh
+
+lint:  ## ruff and pylint-odoo over the addons
+	@bash scripts/lint.sh
+
+stop:  ## Stop the project's PostgreSQL cluster
+	@bash scripts/stop.sh

@@ -1,0 +1,2 @@
+from . import crm_payment_mode
+from . import crm_payment_category

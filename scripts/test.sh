@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `make test`: set up what is missing, install our addons with their tests on a fresh database,
+# run the tests/ suite, and close with one line "N passed, N failed".
+source "$(dirname "$0")/common.sh"
+
+setup_all
+TEST_DB="${DB_NAME}_test"
+REPORT_DIR="$SUITE_STATE/log"
+mkdir -p "$REPORT_DIR"
+say "Fresh test database '$TEST_DB'"
+drop_db "$TEST_DB"
+port="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+tags="/${OUR_ADDONS//,/,/}"
+
+say "Installing $OUR_ADDONS with tests (full log: $REPORT_DIR/test-odoo.log)"
+set +e
+"${ODOO[@]}" -d "$TEST_DB" -i "$OUR_ADDONS" --test-tags "$tags" --stop-after-init \
+    --http-port "$port" --http-interface 127.0.0.1 --log-level info --max-cron-threads 0 2>&1 |
+    "$VENV/bin/python" "$ROOT/scripts/odoo_log_check.py" \
+        --log "$REPORT_DIR/test-odoo.log" --summary "$REPORT_DIR/test-odoo.json"
+odoo_rc=${PIPESTATUS[0]}
+
+say "Running the tests/ suite"
+ODOO_SRC="$ODOO_SRC" SUITE_VENV="$VENV" "$VENV/bin/python" -m pytest -q -p no:cacheprovider \
+    --junitxml "$REPORT_DIR/test-pytest.xml" "$ROOT/tests"
+set -e
+
+"$VENV/bin/python" "$ROOT/scripts/test_summary.py" \
+    "$REPORT_DIR/test-odoo.json" "$odoo_rc" "$REPORT_DIR/test-pytest.xml"
