@@ -1,5 +1,5 @@
 # The suite's commands; each sets up whatever is missing first (see README.md).
-.PHONY: run test lint stop
+.PHONY: run test lint stop bench
 
 run:  ## Set up and serve the suite on http://localhost:8069 (admin / admin)
 	@bash scripts/run.sh $(ARGS)
@@ -12,3 +12,6 @@ lint:  ## ruff and pylint-odoo over the addons
 
 stop:  ## Stop the project's PostgreSQL cluster
 	@bash scripts/stop.sh
+
+bench:  ## Performance figures of SPEC section 5 (on demand, not part of the tests)
+	@bash bench/run.sh $(ARGS)

@@ -3,6 +3,9 @@
 # run the tests/ suite, and close with one line "N passed, N failed".
 source "$(dirname "$0")/common.sh"
 
+# TEST_ADDONS narrows a run to some of our addons (with what they depend on) while developing;
+# CI and the plain command test all three.
+OUR_ADDONS="${TEST_ADDONS:-$OUR_ADDONS}"
 setup_all
 TEST_DB="${DB_NAME}_test"
 REPORT_DIR="$SUITE_STATE/log"
@@ -12,18 +15,18 @@ drop_db "$TEST_DB"
 port="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 tags="/${OUR_ADDONS//,/,/}"
 
-say "Installing $OUR_ADDONS with tests (full log: $REPORT_DIR/test-odoo.log)"
+say "Installing $OUR_ADDONS with tests (full log: $REPORT_DIR/test-$TEST_DB.log)"
 set +e
 "${ODOO[@]}" -d "$TEST_DB" -i "$OUR_ADDONS" --test-tags "$tags" --stop-after-init \
     --http-port "$port" --http-interface 127.0.0.1 --log-level info --max-cron-threads 0 2>&1 |
     "$VENV/bin/python" "$ROOT/scripts/odoo_log_check.py" \
-        --log "$REPORT_DIR/test-odoo.log" --summary "$REPORT_DIR/test-odoo.json"
+        --log "$REPORT_DIR/test-$TEST_DB.log" --summary "$REPORT_DIR/test-$TEST_DB.json"
 odoo_rc=${PIPESTATUS[0]}
 
 say "Running the tests/ suite"
 ODOO_SRC="$ODOO_SRC" SUITE_VENV="$VENV" "$VENV/bin/python" -m pytest -q -p no:cacheprovider \
-    --junitxml "$REPORT_DIR/test-pytest.xml" "$ROOT/tests"
+    --junitxml "$REPORT_DIR/test-pytest-$TEST_DB.xml" "$ROOT/tests"
 set -e
 
 "$VENV/bin/python" "$ROOT/scripts/test_summary.py" \
-    "$REPORT_DIR/test-odoo.json" "$odoo_rc" "$REPORT_DIR/test-pytest.xml"
+    "$REPORT_DIR/test-$TEST_DB.json" "$odoo_rc" "$REPORT_DIR/test-pytest-$TEST_DB.xml"
