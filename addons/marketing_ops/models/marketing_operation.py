@@ -1,0 +1,503 @@
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class MarketingOperation(models.Model):
+    """A structured set of actions on a target of partners, organised in a tree of steps."""
+
+    _name = "marketing.operation"
+    _description = "Marketing Operation"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    # ---- Header ------------------------------------------------------------------------------
+
+    name = fields.Char(required=True, tracking=True, translate=False)
+    code = fields.Char(tracking=True, copy=False)
+    active = fields.Boolean(default=True)
+    category_id = fields.Many2one("marketing.operation.category", index=True, tracking=True)
+    family_id = fields.Many2one("marketing.operation.family", index=True, tracking=True)
+    state_id = fields.Many2one(
+        "marketing.operation.state",
+        index=True,
+        tracking=True,
+        default=lambda self: self.env["marketing.operation.state"]._get_default("operation"),
+        domain=[("applies_to", "in", ("all", "operation"))],
+        group_expand="_read_group_state_ids",
+        copy=False,
+    )
+    state_kind = fields.Selection(related="state_id.kind", string="State Kind")
+    date_start = fields.Datetime(string="Start", tracking=True)
+    date_end = fields.Datetime(string="End", tracking=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        domain=[("share", "=", False)],
+        tracking=True,
+        index=True,
+    )
+    location = fields.Char()
+    progress = fields.Float(
+        compute="_compute_progress",
+        store=True,
+        aggregator="avg",
+        help="Share of the final steps that are done.",
+    )
+    target_companies = fields.Boolean(string="Targets Companies", default=True)
+    target_individuals = fields.Boolean(string="Targets Individuals", default=True)
+    target_category_ids = fields.Many2many(
+        "res.partner.category",
+        string="Targeted Tags",
+        help="When set, only partners with at least one of these tags can be targeted.",
+    )
+    description = fields.Html()
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    utm_campaign_id = fields.Many2one(
+        "utm.campaign",
+        string="UTM Campaign",
+        required=True,
+        ondelete="restrict",
+        copy=False,
+        index=True,
+        help="Leads, mailings, costs and payments of this operation meet on this campaign. A new "
+        "one is created with the operation when none is given.",
+    )
+    analytic_account_id = fields.Many2one(
+        "account.analytic.account",
+        check_company=True,
+        help="Costs recorded on this account (timesheets, expenses, vendor bills) count in the "
+        "actual cost.",
+    )
+    is_template = fields.Boolean(string="Template", index=True, copy=False)
+    attach_message_to_event = fields.Boolean(
+        string="Attach Messages to Events",
+        help="When an emailing step generates an event per partner, attach the sent message to it.",
+    )
+
+    # ---- Confidentiality --------------------------------------------------------------------
+
+    is_confidential = fields.Boolean(
+        string="Confidential",
+        tracking=True,
+        help="Only the responsible, the users and groups listed here (and Marketing Managers) see "
+        "the operation, its steps and targets.",
+    )
+    allowed_user_ids = fields.Many2many(
+        "res.users",
+        "marketing_operation_users_rel",
+        "operation_id",
+        "user_id",
+        string="Allowed Users",
+        domain=[("share", "=", False)],
+    )
+    allowed_group_ids = fields.Many2many(
+        "res.groups",
+        "marketing_operation_groups_rel",
+        "operation_id",
+        "group_id",
+        string="Allowed Groups",
+    )
+
+    # ---- Steps and targets ------------------------------------------------------------------
+
+    step_ids = fields.One2many(
+        "marketing.operation.step", "operation_id", string="Steps", copy=False
+    )
+    target_ids = fields.One2many("marketing.operation.target", "operation_id", string="Targets")
+
+    # ---- Campaign figures: planned ------------------------------------------------------------
+
+    product_id = fields.Many2one("product.product", string="Product Concerned", check_company=True)
+    operation_type = fields.Selection(
+        [
+            ("email", "Email"),
+            ("event", "Event"),
+            ("trade_show", "Trade show"),
+            ("webinar", "Webinar"),
+            ("direct_mail", "Direct mail"),
+            ("telemarketing", "Telemarketing"),
+            ("advertising", "Advertising"),
+            ("other", "Other"),
+        ],
+        string="Type",
+    )
+    target_description = fields.Text(string="Target Audience")
+    target_size = fields.Integer()
+    sends_planned = fields.Integer()
+    budget = fields.Monetary(tracking=True)
+    expected_revenue = fields.Monetary()
+    expected_response = fields.Selection(
+        [("excellent", "Excellent"), ("good", "Good"), ("average", "Average"), ("poor", "Poor")]
+    )
+    expected_sales_count = fields.Integer(string="Expected Sales")
+    expected_response_count = fields.Integer(string="Expected Responses")
+    expected_roi = fields.Float(
+        string="Expected ROI",
+        compute="_compute_expected_roi",
+        help="(Expected revenue - budget) / budget; empty without a budget.",
+    )
+
+    # ---- Campaign figures: actual -------------------------------------------------------------
+
+    extra_cost = fields.Monetary(help="Costs not recorded on the analytic account.")
+    analytic_cost = fields.Monetary(compute="_compute_actual_figures", string="Analytic Costs")
+    actual_cost = fields.Monetary(compute="_compute_actual_figures")
+    actual_revenue = fields.Monetary(compute="_compute_actual_figures")
+    sales_count = fields.Integer(compute="_compute_actual_figures", string="Sales")
+    response_count = fields.Integer(compute="_compute_actual_figures", string="Responses")
+    actual_roi = fields.Float(
+        compute="_compute_actual_figures",
+        string="ROI",
+        help="(Actual revenue - actual cost) / actual cost; empty while nothing is spent.",
+    )
+
+    # ---- Related lists ------------------------------------------------------------------------
+
+    step_count = fields.Integer(compute="_compute_related_counts")
+    target_count = fields.Integer(compute="_compute_related_counts")
+    lead_count = fields.Integer(compute="_compute_related_counts")
+    opportunity_count = fields.Integer(compute="_compute_related_counts")
+    mailing_count = fields.Integer(compute="_compute_related_counts")
+    event_count = fields.Integer(compute="_compute_related_counts", string="Meetings")
+    generated_activity_count = fields.Integer(
+        compute="_compute_related_counts", string="Generated Activities"
+    )
+    analytic_line_count = fields.Integer(compute="_compute_related_counts", string="Costs")
+
+    _sql_constraints = [
+        (
+            "utm_campaign_uniq",
+            "unique(utm_campaign_id)",
+            "Another operation already owns this UTM campaign.",
+        ),
+        (
+            "code_company_uniq",
+            "unique(code, company_id)",
+            "Another operation of this company has this code.",
+        ),
+        (
+            "dates_check",
+            "CHECK(date_end IS NULL OR date_start IS NULL OR date_end >= date_start)",
+            "An operation cannot end before it starts.",
+        ),
+        (
+            "budget_positive",
+            "CHECK(budget >= 0 AND extra_cost >= 0)",
+            "Budget and extra cost cannot be negative.",
+        ),
+    ]
+
+    # ---- Computes -----------------------------------------------------------------------------
+
+    @api.model
+    def _read_group_state_ids(self, states, domain):
+        return states.search([("applies_to", "in", ("all", "operation"))])
+
+    @api.depends("step_ids.is_final", "step_ids.state_id.kind")
+    def _compute_progress(self):
+        counts = defaultdict(lambda: [0, 0])
+        groups = self.env["marketing.operation.step"]._read_group(
+            [("operation_id", "in", self.ids), ("is_final", "=", True)],
+            ["operation_id", "state_id"],
+            ["__count"],
+        )
+        for operation, state, count in groups:
+            counts[operation.id][0] += count
+            if state.kind == "done":
+                counts[operation.id][1] += count
+        for operation in self:
+            total, done = counts[operation.id]
+            operation.progress = 100.0 * done / total if total else 0.0
+
+    @api.depends("expected_revenue", "budget")
+    def _compute_expected_roi(self):
+        for operation in self:
+            operation.expected_roi = (
+                (operation.expected_revenue - operation.budget) / operation.budget
+                if operation.budget
+                else False
+            )
+
+    @api.depends("extra_cost", "analytic_account_id", "utm_campaign_id")
+    def _compute_actual_figures(self):
+        analytic_costs = self._get_analytic_cost_by_operation()
+        revenues = self._get_actual_revenue_by_operation()
+        sales = self._get_sales_count_by_operation()
+        responses = self._get_response_count_by_operation()
+        for operation in self:
+            key = operation._origin.id
+            operation.analytic_cost = analytic_costs.get(key, 0.0)
+            operation.actual_cost = operation.analytic_cost + operation.extra_cost
+            operation.actual_revenue = revenues.get(key, 0.0)
+            operation.sales_count = sales.get(key, 0)
+            operation.response_count = responses.get(key, 0)
+            cost = operation.actual_cost
+            operation.actual_roi = (operation.actual_revenue - cost) / cost if cost else False
+
+    def _get_analytic_cost_by_operation(self):
+        """Costs (negative analytic amounts, as positive numbers) per operation id, whatever the
+        analytic plan of each operation's account: one query per plan in use."""
+        accounts = self.analytic_account_id
+        by_account = defaultdict(float)
+        Line = self.env["account.analytic.line"].sudo()
+        for plan, plan_accounts in accounts.grouped("root_plan_id").items():
+            column = plan._column_name()
+            for account, amount in Line._read_group(
+                [(column, "in", plan_accounts.ids), ("amount", "<", 0)], [column], ["amount:sum"]
+            ):
+                by_account[account.id] += -amount
+        return {
+            op._origin.id: by_account[op.analytic_account_id.id]
+            for op in self
+            if op.analytic_account_id
+        }
+
+    def _won_opportunity_domain(self):
+        return [
+            ("campaign_id", "in", self.utm_campaign_id.ids),
+            ("type", "=", "opportunity"),
+            ("stage_id.is_won", "=", True),
+        ]
+
+    def _by_operation(self, campaign_values):
+        operation_by_campaign = {op.utm_campaign_id.id: op.id for op in self}
+        return {
+            operation_by_campaign[campaign.id]: value
+            for campaign, value in campaign_values
+            if campaign.id in operation_by_campaign
+        }
+
+    def _get_actual_revenue_by_operation(self):
+        """Actual revenue per operation id. Extended by crm_payments with collected payments."""
+        groups = (
+            self.env["crm.lead"]
+            .sudo()
+            ._read_group(self._won_opportunity_domain(), ["campaign_id"], ["expected_revenue:sum"])
+        )
+        return self._by_operation(groups)
+
+    def _get_sales_count_by_operation(self):
+        groups = (
+            self.env["crm.lead"]
+            .sudo()
+            ._read_group(self._won_opportunity_domain(), ["campaign_id"], ["__count"])
+        )
+        return self._by_operation(groups)
+
+    def _get_response_count_by_operation(self):
+        """Distinct partners that responded in any step of each operation."""
+        groups = (
+            self.env["marketing.operation.target"]
+            .sudo()
+            ._read_group(
+                [("operation_id", "in", self.ids), ("state_id.is_response", "=", True)],
+                ["operation_id"],
+                ["partner_id:count_distinct"],
+            )
+        )
+        return {operation.id: count for operation, count in groups}
+
+    def _compute_related_counts(self):
+        def count_by(model, domain, groupby):
+            if model not in self.env:
+                return {}
+            return {
+                key.id: count
+                for key, count in self.env[model]._read_group(domain, [groupby], ["__count"])
+            }
+
+        campaigns = self.utm_campaign_id.ids
+        steps = count_by(
+            "marketing.operation.step", [("operation_id", "in", self.ids)], "operation_id"
+        )
+        targets = count_by(
+            "marketing.operation.target", [("operation_id", "in", self.ids)], "operation_id"
+        )
+        leads = count_by(
+            "crm.lead", [("campaign_id", "in", campaigns), ("type", "=", "lead")], "campaign_id"
+        )
+        opportunities = count_by(
+            "crm.lead",
+            [("campaign_id", "in", campaigns), ("type", "=", "opportunity")],
+            "campaign_id",
+        )
+        mailings = count_by("mailing.mailing", [("campaign_id", "in", campaigns)], "campaign_id")
+        events = count_by(
+            "calendar.event", [("marketing_operation_id", "in", self.ids)], "marketing_operation_id"
+        )
+        activities = count_by(
+            "mail.activity", [("marketing_operation_id", "in", self.ids)], "marketing_operation_id"
+        )
+        lines = self._count_analytic_lines()
+        for operation in self:
+            op_id, campaign_id = operation._origin.id, operation.utm_campaign_id.id
+            operation.step_count = steps.get(op_id, 0)
+            operation.target_count = targets.get(op_id, 0)
+            operation.lead_count = leads.get(campaign_id, 0)
+            operation.opportunity_count = opportunities.get(campaign_id, 0)
+            operation.mailing_count = mailings.get(campaign_id, 0)
+            operation.event_count = events.get(op_id, 0)
+            operation.generated_activity_count = activities.get(op_id, 0)
+            operation.analytic_line_count = lines.get(op_id, 0)
+
+    def _count_analytic_lines(self):
+        by_account = {}
+        Line = self.env["account.analytic.line"]
+        for plan, accounts in self.analytic_account_id.grouped("root_plan_id").items():
+            column = plan._column_name()
+            for account, count in Line._read_group(
+                [(column, "in", accounts.ids)], [column], ["__count"]
+            ):
+                by_account[account.id] = count
+        return {op._origin.id: by_account.get(op.analytic_account_id.id, 0) for op in self}
+
+    # ---- Constraints ----------------------------------------------------------------------------
+
+    @api.constrains("target_companies", "target_individuals")
+    def _check_target_kinds(self):
+        for operation in self:
+            if not operation.target_companies and not operation.target_individuals:
+                raise ValidationError(
+                    _(
+                        "Operation %(name)s must target companies, individuals or both.",
+                        name=operation.name,
+                    )
+                )
+
+    # ---- ORM ------------------------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        missing = [vals for vals in vals_list if not vals.get("utm_campaign_id")]
+        if missing:
+            campaigns = self.env["utm.campaign"].create(
+                [{"name": vals.get("name") or _("Marketing operation")} for vals in missing]
+            )
+            for vals, campaign in zip(missing, campaigns, strict=True):
+                vals["utm_campaign_id"] = campaign.id
+        return super().create(vals_list)
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        if default and "name" in default:
+            return vals_list
+        return [
+            dict(vals, name=_("%(name)s (copy)", name=operation.name))
+            for operation, vals in zip(self, vals_list, strict=True)
+        ]
+
+    def copy(self, default=None):
+        new_operations = super().copy(default=default)
+        for old, new in zip(self, new_operations, strict=True):
+            old.step_ids.filtered(lambda s: not s.parent_id)._copy_tree(new)
+        return new_operations
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_processed_targets(self):
+        processed = self.env["marketing.operation.target"].search_count(
+            [("operation_id", "in", self.ids), ("state_id.kind", "!=", "todo")], limit=1
+        )
+        if processed:
+            raise UserError(
+                _(
+                    "An operation whose targets have been processed cannot be deleted: archive it instead."
+                )
+            )
+
+    # ---- Actions ----------------------------------------------------------------------------------
+
+    def _action_for(self, xmlid, domain, context=None):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = domain
+        action["context"] = dict(context or {})
+        return action
+
+    def action_view_steps(self):
+        return self._action_for(
+            "marketing_ops.marketing_operation_step_action",
+            [("operation_id", "=", self.id)],
+            {"default_operation_id": self.id},
+        )
+
+    def action_view_targets(self):
+        return self._action_for(
+            "marketing_ops.marketing_operation_target_action",
+            [("operation_id", "=", self.id)],
+            {"search_default_group_step": 1},
+        )
+
+    def action_view_leads(self):
+        return self._action_for(
+            "crm.crm_lead_all_leads",
+            [("campaign_id", "=", self.utm_campaign_id.id), ("type", "=", "lead")],
+            {"default_campaign_id": self.utm_campaign_id.id, "default_type": "lead"},
+        )
+
+    def action_view_opportunities(self):
+        return self._action_for(
+            "crm.crm_lead_opportunities",
+            [("campaign_id", "=", self.utm_campaign_id.id), ("type", "=", "opportunity")],
+            {"default_campaign_id": self.utm_campaign_id.id, "default_type": "opportunity"},
+        )
+
+    def action_view_mailings(self):
+        return self._action_for(
+            "mass_mailing.mailing_mailing_action_mail",
+            [("campaign_id", "=", self.utm_campaign_id.id)],
+            {"default_campaign_id": self.utm_campaign_id.id},
+        )
+
+    def action_view_events(self):
+        return self._action_for(
+            "calendar.action_calendar_event",
+            [("marketing_operation_id", "=", self.id)],
+            {"search_default_mymeetings": 0},
+        )
+
+    def action_view_generated_activities(self):
+        return self._action_for(
+            "mail.mail_activity_action",
+            [("marketing_operation_id", "=", self.id)],
+        )
+
+    def action_view_costs(self):
+        self.ensure_one()
+        if not self.analytic_account_id:
+            raise UserError(_("Set an analytic account on the operation to follow its costs."))
+        return self._action_for(
+            "analytic.account_analytic_line_action_entries",
+            [("auto_account_id", "=", self.analytic_account_id.id)],
+            {"default_account_id": self.analytic_account_id.id},
+        )
+
+    def action_load_template(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Load a Template"),
+            "res_model": "marketing.operation.template.load",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_operation_id": self.id},
+        }
+
+    def action_create_from_template(self):
+        """Copy a template operation into a new, ordinary operation."""
+        self.ensure_one()
+        if not self.is_template:
+            raise UserError(_("%(name)s is not a template.", name=self.name))
+        new = self.copy({"name": self.name})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": new.id,
+            "view_mode": "form",
+        }

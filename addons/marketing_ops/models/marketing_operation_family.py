@@ -1,0 +1,40 @@
+from odoo import fields, models
+
+
+class MarketingOperationFamily(models.Model):
+    """Family of operations: a search filter and the first level of confidentiality."""
+
+    _name = "marketing.operation.family"
+    _description = "Marketing Operation Family"
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char()
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    description = fields.Text(translate=True)
+    is_confidential = fields.Boolean(
+        string="Confidential",
+        help="Only the users and groups listed here (and Marketing Managers) see the family, its "
+        "operations, their steps and targets.",
+    )
+    user_ids = fields.Many2many(
+        "res.users",
+        "marketing_operation_family_users_rel",
+        "family_id",
+        "user_id",
+        string="Allowed Users",
+        domain=[("share", "=", False)],
+    )
+    group_ids = fields.Many2many(
+        "res.groups",
+        "marketing_operation_family_groups_rel",
+        "family_id",
+        "group_id",
+        string="Allowed Groups",
+    )
+    operation_ids = fields.One2many("marketing.operation", "family_id", string="Operations")
+
+    _sql_constraints = [
+        ("code_uniq", "unique(code)", "Another family already has this code."),
+    ]

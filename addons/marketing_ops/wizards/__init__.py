@@ -1,0 +1,3 @@
+from . import marketing_operation_step_targeting
+from . import marketing_operation_step_close
+from . import marketing_operation_template_load
