@@ -244,7 +244,7 @@ class MarketingOperation(models.Model):
     def _get_analytic_cost_by_operation(self):
         """Costs (negative analytic amounts, as positive numbers) per operation id, whatever the
         analytic plan of each operation's account: one query per plan in use."""
-        accounts = self.analytic_account_id
+        accounts = self.analytic_account_id.sudo()
         by_account = defaultdict(float)
         Line = self.env["account.analytic.line"].sudo()
         for plan, plan_accounts in accounts.grouped("root_plan_id").items():
@@ -349,8 +349,8 @@ class MarketingOperation(models.Model):
 
     def _count_analytic_lines(self):
         by_account = {}
-        Line = self.env["account.analytic.line"]
-        for plan, accounts in self.analytic_account_id.grouped("root_plan_id").items():
+        Line = self.env["account.analytic.line"].sudo()
+        for plan, accounts in self.analytic_account_id.sudo().grouped("root_plan_id").items():
             column = plan._column_name()
             for account, count in Line._read_group(
                 [(column, "in", accounts.ids)], [column], ["__count"]
@@ -389,7 +389,7 @@ class MarketingOperation(models.Model):
         if default and "name" in default:
             return vals_list
         return [
-            dict(vals, name=_("%(name)s (copy)", name=operation.name))
+            dict(vals, name=self.env._("%(name)s (copy)", name=operation.name))
             for operation, vals in zip(self, vals_list, strict=True)
         ]
 

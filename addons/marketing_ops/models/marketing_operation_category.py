@@ -1,5 +1,4 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import api, fields, models
 
 
 class MarketingOperationCategory(models.Model):
@@ -43,11 +42,6 @@ class MarketingOperationCategory(models.Model):
                 for cat, count in counts.items()
                 if cat.parent_path.startswith(category.parent_path)
             )
-
-    @api.constrains("parent_id")
-    def _check_parent_id(self):
-        if self._has_cycle():
-            raise ValidationError(_("A category cannot be its own ancestor."))
 
     def action_open_operations(self):
         self.ensure_one()

@@ -142,6 +142,7 @@ class MarketingOperationStep(models.Model):
                 f"{step.parent_id.complete_name} / {label}" if step.parent_id else label
             )
 
+    @api.depends("target_ids.state_id")
     def _compute_target_counts(self):
         counts = defaultdict(lambda: defaultdict(int))
         for step, state, count in self.env["marketing.operation.target"]._read_group(
@@ -158,8 +159,6 @@ class MarketingOperationStep(models.Model):
 
     @api.constrains("parent_id", "operation_id", "is_final")
     def _check_tree(self):
-        if self._has_cycle():
-            raise ValidationError(_("A step cannot be its own ancestor."))
         for step in self:
             parent = step.parent_id
             if parent and parent.operation_id != step.operation_id:

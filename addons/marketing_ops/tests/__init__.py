@@ -1,1 +1,6 @@
 from . import test_marketing_ops_install
+from . import test_operation_tree
+from . import test_operation_figures
+from . import test_targeting_launch
+from . import test_confidentiality
+from . import test_templates

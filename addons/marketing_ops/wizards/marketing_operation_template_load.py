@@ -86,7 +86,7 @@ class MarketingOperationTemplateLoad(models.TransientModel):
     def _operation_changes(self):
         operation, template = self.operation_id, self.template_operation_id
         lines = [
-            _("Field: %(field)s", field=label)
+            self.env._("Field: %(field)s", field=label)
             for label in self._changed_fields(operation, template, OPERATION_TEMPLATE_FIELDS)
         ]
         if operation.step_ids:
@@ -104,7 +104,7 @@ class MarketingOperationTemplateLoad(models.TransientModel):
     def _step_changes(self):
         step, template = self.step_id, self.template_step_id
         lines = [
-            _("Field: %(field)s", field=label)
+            self.env._("Field: %(field)s", field=label)
             for label in self._changed_fields(step, template, STEP_TEMPLATE_FIELDS)
         ]
         if template.child_ids:
@@ -163,5 +163,7 @@ class MarketingOperationTemplateLoad(models.TransientModel):
         values = template._convert_to_write({name: template[name] for name in STEP_TEMPLATE_FIELDS})
         if template.child_ids:
             values["is_final"] = False
+        if not step.date_planned and template.date_planned:
+            values["date_planned"] = template.date_planned
         step.write(values)
         template.child_ids._copy_tree(step.operation_id, step)

@@ -1,0 +1,118 @@
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user
+
+from .common import MarketingOpsCase
+
+
+class TestConfidentiality(MarketingOpsCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.insider = new_test_user(
+            cls.env, "mo_insider", groups="marketing_ops.marketing_ops_group_user"
+        )
+        cls.outsider = new_test_user(
+            cls.env, "mo_outsider", groups="marketing_ops.marketing_ops_group_user"
+        )
+        cls.secret_group = cls.env["res.groups"].create({"name": "Board"})
+        cls.board_member = new_test_user(
+            cls.env, "mo_board", groups="marketing_ops.marketing_ops_group_user"
+        )
+        cls.board_member.groups_id |= cls.secret_group
+        cls.public = cls.create_operation("Zeta Public Fair")
+        cls.secret = cls.create_operation(
+            "Zeta Secret Launch",
+            is_confidential=True,
+            allowed_user_ids=[(6, 0, cls.insider.ids)],
+            allowed_group_ids=[(6, 0, cls.secret_group.ids)],
+        )
+        cls.family = cls.env["marketing.operation.family"].create(
+            {"name": "Zeta Mergers", "is_confidential": True, "user_ids": [(6, 0, cls.insider.ids)]}
+        )
+        cls.in_secret_family = cls.create_operation("Zeta Merger Briefing", family_id=cls.family.id)
+        for operation in cls.public | cls.secret | cls.in_secret_family:
+            step = cls.create_step(operation, f"Zeta step of {operation.name}")
+            step._add_targets(cls.alice | cls.globex)
+
+    def hidden_operations(self):
+        return self.secret | self.in_secret_family
+
+    def test_outsider_sees_nothing_of_confidential_operations(self):
+        env = self.env(user=self.outsider)
+        Operation, Step, Target = (
+            env["marketing.operation"],
+            env["marketing.operation.step"],
+            env["marketing.operation.target"],
+        )
+        hidden = self.hidden_operations()
+
+        self.assertEqual(Operation.search([("name", "like", "Zeta")]), self.public.with_env(env))
+        self.assertEqual(
+            [name for _id, name in Operation.name_search("Zeta")], ["Zeta Public Fair"]
+        )
+        self.assertEqual(
+            Step.search([("name", "like", "Zeta")]).operation_id, self.public.with_env(env)
+        )
+        self.assertFalse(Step.name_search("Secret"))
+        self.assertEqual(
+            Target.search([("operation_id.name", "like", "Zeta")]).operation_id,
+            self.public.with_env(env),
+        )
+        self.assertFalse(
+            env["marketing.operation.target.contact"].search([("operation_id", "in", hidden.ids)])
+        )
+
+        groups = Target._read_group(
+            [("operation_id.name", "like", "Zeta")], ["operation_id"], ["__count"]
+        )
+        self.assertEqual([(op.id, count) for op, count in groups], [(self.public.id, 2)])
+        groups = Operation._read_group([("name", "like", "Zeta")], [], ["__count"])
+        self.assertEqual(groups, [(1,)])
+        self.assertFalse(env["marketing.operation.family"].search([("name", "=", "Zeta Mergers")]))
+
+        for record in (
+            hidden[0].with_env(env),
+            hidden[0].step_ids.with_env(env),
+            hidden[1].target_ids[:1].with_env(env),
+        ):
+            with self.assertRaises(AccessError):
+                record.read(["display_name"])
+        with self.assertRaises(AccessError):
+            self.secret.with_env(env).write({"name": "Leaked"})
+
+    def test_listed_users_groups_and_managers_see_them(self):
+        for user, expected in (
+            (self.insider, self.public | self.secret | self.in_secret_family),
+            (self.board_member, self.public | self.secret),
+            (self.manager, self.public | self.secret | self.in_secret_family),
+        ):
+            env = self.env(user=user)
+            found = env["marketing.operation"].search([("name", "like", "Zeta")])
+            self.assertEqual(found.ids and set(found.ids), set(expected.ids), user.login)
+            self.assertEqual(
+                set(
+                    env["marketing.operation.target"]
+                    .search([("operation_id.name", "like", "Zeta")])
+                    .operation_id.ids
+                ),
+                set(expected.ids),
+                user.login,
+            )
+
+    def test_responsible_sees_own_confidential_operation(self):
+        self.secret.user_id = self.outsider
+        found = (
+            self.env["marketing.operation"]
+            .with_user(self.outsider)
+            .search([("name", "like", "Zeta Secret")])
+        )
+        self.assertEqual(found.id, self.secret.id)
+
+    def test_users_do_not_write_templates(self):
+        template = self.create_operation("Zeta Template", is_template=True)
+        env = self.env(user=self.insider)
+        self.assertEqual(template.with_env(env).name, "Zeta Template")
+        with self.assertRaises(AccessError):
+            template.with_env(env).write({"name": "Changed"})
+        with self.assertRaises(AccessError):
+            env["marketing.operation"].create({"name": "Sneaky", "is_template": True})
