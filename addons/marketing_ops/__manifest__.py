@@ -17,8 +17,10 @@
         "views/marketing_operation_target_views.xml",
         "views/marketing_ops_config_views.xml",
         "wizards/marketing_ops_wizard_views.xml",
+        "wizards/marketing_operation_step_import_views.xml",
         "views/marketing_ops_menus.xml",
     ],
+    "demo": ["demo/marketing_ops_demo.xml"],
     "application": True,
     "installable": True,
 }
