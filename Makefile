@@ -1,5 +1,5 @@
 # The suite's commands; each sets up whatever is missing first (see README.md).
-.PHONY: run test lint stop bench
+.PHONY: run test lint stop bench i18n
 
 run:  ## Set up and serve the suite on http://localhost:8069 (admin / admin)
 	@bash scripts/run.sh $(ARGS)
@@ -15,3 +15,6 @@ stop:  ## Stop the project's PostgreSQL cluster
 
 bench:  ## Performance figures of SPEC section 5 (on demand, not part of the tests)
 	@bash bench/run.sh $(ARGS)
+
+i18n:  ## Export the addons' .pot files and merge them into their .po catalogues
+	@bash scripts/i18n.sh

@@ -262,6 +262,23 @@ program that holds it (see 'ss -ltnp | grep :$port'), or choose another port: HT
     fi
 }
 
+# The browser tests (tours) need Chrome or Chromium; as root on Debian/Ubuntu it is installed.
+ensure_browser() {
+    local name
+    for name in google-chrome chromium chromium-browser google-chrome-stable; do
+        command -v "$name" >/dev/null && return 0
+    done
+    if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+        say "Installing Chromium for the browser tests (about half a minute)"
+        if apt-get install -y -qq chromium >/dev/null 2>&1 ||
+            { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1; }; then
+            return 0
+        fi
+    fi
+    die "The browser tests need Chromium or Google Chrome, and neither was found nor could be \
+installed. Install one (Debian/Ubuntu: 'apt-get install chromium') and run the tests again."
+}
+
 setup_all() {
     find_odoo
     ensure_venv

@@ -7,6 +7,7 @@ source "$(dirname "$0")/common.sh"
 # CI and the plain command test all three.
 OUR_ADDONS="${TEST_ADDONS:-$OUR_ADDONS}"
 setup_all
+ensure_browser
 TEST_DB="${DB_NAME}_test"
 REPORT_DIR="$SUITE_STATE/log"
 mkdir -p "$REPORT_DIR"
