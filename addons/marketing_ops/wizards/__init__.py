@@ -1,3 +1,4 @@
 from . import marketing_operation_step_targeting
 from . import marketing_operation_step_close
 from . import marketing_operation_template_load
+from . import marketing_operation_step_import

@@ -1,0 +1,336 @@
+import base64
+import io
+
+from openpyxl import Workbook
+
+from odoo.exceptions import UserError
+from odoo.tests import users
+
+from .common import MarketingOpsCase
+
+
+class TestTargetImport(MarketingOpsCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.operation = cls.create_operation("Import fair")
+        cls.companies_only = cls.create_operation("Companies only", target_individuals=False)
+        Partner = cls.Partner
+        cls.sg = Partner.create(
+            {"name": "Société Générale Essais", "is_company": True, "ref": "IMP-SG"}
+        )
+        cls.muller = Partner.create(
+            {"name": "Müller Ingénierie", "is_company": True, "ref": "IMP-MU"}
+        )
+        cls.hans = Partner.create(
+            {"name": "Hans Müller", "parent_id": cls.muller.id, "email": "hans@muller.example"}
+        )
+        cls.greta = Partner.create({"name": "Greta Müller", "parent_id": cls.muller.id})
+        cls.martin_sg = Partner.create(
+            {"name": "Jean Martin", "parent_id": cls.sg.id, "email": "jean.martin@sg.example"}
+        )
+        cls.martin_mu = Partner.create({"name": "Jean Martin", "parent_id": cls.muller.id})
+        cls.zoe = Partner.create({"name": "Zoé Lefèvre", "ref": "IMP-ZL"})
+        cls.dupont_a, cls.dupont_b = Partner.create(
+            [
+                {"name": "Dupont Services", "is_company": True, "ref": "IMP-DA"},
+                {"name": "Dupont Services", "is_company": True, "ref": "IMP-DB"},
+            ]
+        )
+        cls.twins = Partner.create(
+            [
+                {"name": "Twin One", "is_company": True, "ref": "IMP-TWIN"},
+                {"name": "Twin Two", "is_company": True, "ref": "IMP-TWIN"},
+            ]
+        )
+        cls.numeric = Partner.create(
+            {"name": "Numeric Ref Co", "is_company": True, "ref": "100234"}
+        )
+        cls.batch = Partner.create(
+            [
+                {"name": f"Batch Co {n:02d}", "is_company": True, "ref": f"IMP-B{n:02d}"}
+                for n in range(40)
+            ]
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.step = self.create_step(self.operation, "Invitation")
+
+    # ---- helpers ------------------------------------------------------------------------------------
+
+    def import_wizard(self, content, file_name="targets.csv", step=None):
+        if isinstance(content, str):
+            content = content.encode()
+        return self.env["marketing.operation.step.import"].create(
+            {
+                "step_id": (step or self.step).id,
+                "file": base64.b64encode(content),
+                "file_name": file_name,
+            }
+        )
+
+    def run_import(self, content, file_name="targets.csv", step=None):
+        """Preview then import ``content``; return the wizard with its report."""
+        wizard = self.import_wizard(content, file_name, step)
+        wizard.action_preview()
+        self.assertEqual(wizard.state, "preview")
+        wizard.action_import()
+        self.assertEqual(wizard.state, "done")
+        return wizard
+
+    def report_lines(self, wizard):
+        return wizard.report.splitlines()[1:]
+
+    @staticmethod
+    def xlsx(rows):
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        stream = io.BytesIO()
+        book.save(stream)
+        return stream.getvalue()
+
+    # ---- formats ------------------------------------------------------------------------------------
+
+    @users("mo_test_user")
+    def test_semicolon_csv_with_bom_or_latin1(self):
+        text = (
+            "Référence;Nom;Ville\r\n"
+            "IMP-SG;;Paris\r\n"
+            "IMP-404;Whatever;Lyon\r\n"
+            "\r\n"
+            ";Müller Ingénierie;Köln\r\n"
+            "IMP-ZL;;\r\n"
+            ";;Nowhere\r\n"
+            ";Nobody Known;\r\n"
+        )
+        for encoding in ("utf-8-sig", "latin-1", "cp1252"):
+            with self.subTest(encoding=encoding):
+                step = self.create_step(self.operation, f"Invitation {encoding}")
+                wizard = self.run_import(text.encode(encoding), step=step)
+                self.assertEqual(
+                    self.targets_of(step),
+                    {self.sg: set(), self.muller: set(), self.zoe: set()},
+                )
+                self.assertEqual(
+                    wizard.report.splitlines(),
+                    [
+                        "3 lines added (3 new targets, 0 new contacts), 0 lines already targeted, "
+                        "3 lines rejected.",
+                        "Line 3: unknown reference IMP-404",
+                        "Line 7: neither a reference nor a name to find the partner",
+                        "Line 8: unknown name Nobody Known",
+                    ],
+                )
+                self.assertFalse(
+                    self.Partner.search([("name", "in", ("Whatever", "Nobody Known"))])
+                )
+
+    @users("mo_test_user")
+    def test_comma_and_tab_separated(self):
+        for delimiter in (",", "\t"):
+            with self.subTest(delimiter=repr(delimiter)):
+                step = self.create_step(self.operation, f"Step {delimiter!r}")
+                rows = [
+                    ["Code", "Partner Name", "E-mail"],
+                    ["IMP-SG", "", ""],
+                    ["", '"Dupont Services"', ""],
+                    ["", "zoé lefèvre", ""],
+                ]
+                text = "\n".join(delimiter.join(row) for row in rows)
+                wizard = self.run_import(text, step=step)
+                self.assertEqual(self.targets_of(step), {self.sg: set(), self.zoe: set()})
+                self.assertEqual(
+                    self.report_lines(wizard),
+                    ["Line 3: ambiguous name Dupont Services (2 partners)"],
+                )
+
+    @users("mo_test_user")
+    def test_xlsx_detected_by_content(self):
+        content = self.xlsx(
+            [
+                ["Liste des invités"],
+                ["Référence", "SOCIÉTÉ", "Contact", "Remarque"],
+                ["IMP-B01", None, None, 12.5],
+                [None, "müller ingénierie", "Greta Müller", None],
+                [None, None, None, None],
+                ["IMP-TWIN", None, None, None],
+            ]
+        )
+        # the first line is the header: a title above it is refused, named
+        with self.assertRaisesRegex(UserError, "Columns found: Liste des invités."):
+            self.import_wizard(content, file_name="invites.xlsx").action_preview()
+        # named .csv, read as the workbook it is
+        content = self.xlsx(
+            [
+                ["Référence", "SOCIÉTÉ", "Contact", "Remarque"],
+                [100234, None, None, 12.5],
+                [None, "müller ingénierie", "Greta Müller", None],
+                [None, None, None, None],
+                ["IMP-TWIN", None, None, None],
+                [None, "Müller Ingénierie", "Nobody", None],
+            ]
+        )
+        wizard = self.run_import(content, file_name="invites.csv")
+        self.assertEqual(
+            self.targets_of(self.step), {self.numeric: set(), self.muller: {self.greta}}
+        )
+        self.assertEqual(
+            self.report_lines(wizard),
+            [
+                "Line 5: ambiguous reference IMP-TWIN (2 partners)",
+                "Line 6: unknown contact Nobody in Müller Ingénierie",
+            ],
+        )
+
+    # ---- resolution ---------------------------------------------------------------------------------
+
+    @users("mo_test_user")
+    def test_contact_brings_its_company(self):
+        wizard = self.run_import(
+            "Société;Contact\nMüller Ingénierie;Hans Müller\nSociété Générale Essais;Jean Martin\n"
+        )
+        self.assertEqual(
+            self.targets_of(self.step), {self.muller: {self.hans}, self.sg: {self.martin_sg}}
+        )
+        self.assertTrue(wizard.report.startswith("2 lines added (2 new targets, 2 new contacts)"))
+        # another contact of a targeted company completes its target
+        wizard = self.run_import("Entreprise;Contact\nMüller Ingénierie;Greta Müller\n")
+        self.assertEqual(
+            self.targets_of(self.step),
+            {self.muller: {self.hans, self.greta}, self.sg: {self.martin_sg}},
+        )
+        self.assertTrue(wizard.report.startswith("1 lines added (0 new targets, 1 new contacts)"))
+
+    @users("mo_test_user")
+    def test_ambiguous_names_and_contacts(self):
+        wizard = self.run_import(
+            "Contact;Email\n"
+            "Jean Martin;\n"
+            "Jean Martin;JEAN.MARTIN@sg.example\n"
+            "Hans Müller;\n"
+            "Nobody Known;\n"
+        )
+        self.assertEqual(
+            self.targets_of(self.step), {self.sg: {self.martin_sg}, self.muller: {self.hans}}
+        )
+        self.assertEqual(
+            self.report_lines(wizard),
+            [
+                "Line 2: ambiguous contact Jean Martin (2 contacts)",
+                "Line 5: unknown contact Nobody Known",
+            ],
+        )
+        step = self.create_step(self.operation, "Second")
+        wizard = self.run_import(
+            "Name;Company\nDupont Services;\nJean Martin;Müller Ingénierie\nJean Martin;\n",
+            step=step,
+        )
+        self.assertEqual(self.targets_of(step), {self.muller: {self.martin_mu}})
+        self.assertEqual(
+            self.report_lines(wizard),
+            [
+                "Line 2: ambiguous name Dupont Services (2 partners)",
+                "Line 4: ambiguous name Jean Martin (2 partners)",
+            ],
+        )
+
+    @users("mo_test_user")
+    def test_kind_not_targeted_is_rejected(self):
+        step = self.create_step(self.companies_only, "Mailing")
+        wizard = self.run_import("Ref;Name\nIMP-ZL;\n;Société Générale Essais\n", step=step)
+        self.assertEqual(self.targets_of(step), {self.sg: set()})
+        self.assertEqual(
+            self.report_lines(wizard),
+            [
+                "Line 2: Zoé Lefèvre is an individual; operation Companies only does not "
+                "target individuals."
+            ],
+        )
+
+    @users("mo_test_user")
+    def test_import_twice_adds_nothing(self):
+        text = "Reference;Contact\nIMP-SG;\nIMP-MU;Hans Müller\nIMP-SG;\nIMP-MU;\n"
+        wizard = self.run_import(text)
+        expected = {self.sg: set(), self.muller: {self.hans}}
+        self.assertEqual(self.targets_of(self.step), expected)
+        self.assertEqual((wizard.add_count, wizard.already_count, wizard.rejected_count), (2, 2, 0))
+        wizard = self.import_wizard(text)
+        wizard.action_preview()
+        self.assertEqual((wizard.add_count, wizard.already_count, wizard.rejected_count), (0, 4, 0))
+        self.assertIn("Already targeted", wizard.preview_html)
+        wizard.action_import()
+        self.assertEqual(self.targets_of(self.step), expected)
+        self.assertEqual(len(self.step.target_ids), 2)
+        self.assertEqual(
+            wizard.report,
+            "0 lines added (0 new targets, 0 new contacts), 4 lines already targeted, "
+            "0 lines rejected.",
+        )
+
+    # ---- preview, report and errors -----------------------------------------------------------------
+
+    @users("mo_test_user")
+    def test_preview_adds_nothing_and_report_is_posted(self):
+        wizard = self.import_wizard("Ref\nIMP-SG\nIMP-SG\nIMP-404\n")
+        wizard.action_preview()
+        self.assertFalse(self.step.target_ids)
+        self.assertEqual((wizard.line_count, wizard.add_count), (3, 1))
+        self.assertEqual((wizard.already_count, wizard.rejected_count), (1, 1))
+        self.assertEqual(
+            wizard.report.splitlines(),
+            ["Lines that will be rejected:", "Line 4: unknown reference IMP-404"],
+        )
+        for text in ("Société Générale Essais", "Already in the file at line 2", "IMP-404"):
+            self.assertIn(text, wizard.preview_html)
+        wizard.action_import()
+        self.assertEqual(self.targets_of(self.step), {self.sg: set()})
+        message = self.operation.message_ids[0]
+        self.assertIn("Targets imported into step Invitation", message.body)
+        self.assertIn(
+            "1 lines added (1 new targets, 0 new contacts), 1 lines already", message.body
+        )
+        self.assertIn("<li>Line 4: unknown reference IMP-404</li>", message.body)
+
+    @users("mo_test_user")
+    def test_unusable_files_are_refused(self):
+        with self.assertRaisesRegex(UserError, "Choose a CSV or XLSX file"):
+            self.env["marketing.operation.step.import"].create(
+                {"step_id": self.step.id}
+            ).action_preview()
+        with self.assertRaisesRegex(UserError, "is empty"):
+            self.import_wizard(" \r\n\r\n").action_preview()
+        with self.assertRaisesRegex(UserError, "no line to import below"):
+            self.import_wizard("Reference;Name\n").action_preview()
+        with self.assertRaisesRegex(UserError, "cannot be read as an XLSX workbook"):
+            self.import_wizard(b"PK\x03\x04 not really a workbook", "list.xlsx").action_preview()
+        with self.assertRaisesRegex(UserError, "Excel 97-2003"):
+            self.import_wizard(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "list.xls").action_preview()
+        with self.assertRaises(UserError) as caught:
+            self.import_wizard("Ville;Téléphone\nParis;0102030405\n").action_preview()
+        message = str(caught.exception)
+        self.assertIn("Columns found: Ville, Téléphone.", message)
+        for expected in ("Reference (reference, ref, code", "Name (name", "Company (", "Contact ("):
+            self.assertIn(expected, message)
+        self.assertFalse(self.step.target_ids)
+
+    @users("mo_test_user")
+    def test_resolution_is_batched(self):
+        """The queries do not grow with the number of lines."""
+
+        def count_queries(refs):
+            wizard = self.import_wizard(
+                "Référence;Nom;Contact\n"
+                + "".join(f"{ref};;\n" for ref in refs)
+                + ";Müller Ingénierie;Hans Müller\n"
+            )
+            self.env.invalidate_all()
+            start = self.cr.sql_log_count
+            wizard.action_preview()
+            return self.cr.sql_log_count - start
+
+        count_queries(self.batch[5:10].mapped("ref"))  # warm the caches of the registry
+        few = count_queries(self.batch[:5].mapped("ref"))
+        many = count_queries(self.batch.mapped("ref"))
+        self.assertEqual(many, few)
