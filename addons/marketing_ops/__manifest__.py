@@ -21,6 +21,9 @@
         "views/marketing_ops_menus.xml",
     ],
     "demo": ["demo/marketing_ops_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["marketing_ops/static/tests/tours/**/*"],
+    },
     "application": True,
     "installable": True,
 }

@@ -306,7 +306,8 @@ class MarketingOperation(models.Model):
 
     def _compute_related_counts(self):
         def count_by(model, domain, groupby):
-            if model not in self.env:
+            # lists the user may not open count nothing (their buttons are hidden too)
+            if model not in self.env or not self.env[model].has_access("read"):
                 return {}
             return {
                 key.id: count

@@ -5,3 +5,4 @@ from . import test_targeting_launch
 from . import test_confidentiality
 from . import test_templates
 from . import test_target_import
+from . import test_ui
