@@ -3,6 +3,7 @@
 # and merge it into the existing es, fr, cs and ro catalogues (new terms appear untranslated).
 source "$(dirname "$0")/common.sh"
 
+OUR_ADDONS="${I18N_ADDONS:-$OUR_ADDONS}"
 setup_all
 I18N_DB="${DB_NAME}_i18n"
 drop_db "$I18N_DB"
