@@ -16,6 +16,7 @@
         "views/marketing_operation_step_views.xml",
         "views/marketing_operation_target_views.xml",
         "views/marketing_ops_config_views.xml",
+        "views/res_partner_views.xml",
         "wizards/marketing_ops_wizard_views.xml",
         "wizards/marketing_operation_step_import_views.xml",
         "views/marketing_ops_menus.xml",

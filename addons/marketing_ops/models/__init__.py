@@ -9,3 +9,4 @@ from . import marketing_operation_target
 from . import marketing_operation_target_contact
 from . import calendar_event
 from . import mail_activity
+from . import res_partner

@@ -152,3 +152,12 @@ class TestTargetingAndLaunch(MarketingOpsCase):
         self.assertEqual(set(activities.mapped("res_id")), {self.globex.id, self.solo.id})
         self.assertEqual(set(activities.user_id), {self.user})
         self.assertEqual(self.operation.generated_activity_count, 2)
+
+    @users("mo_test_user")
+    def test_partner_shows_its_targets(self):
+        self.step._add_targets(self.globex)
+        self.create_step(self.create_operation("Other"), "Call")._add_targets(self.globex)
+        globex = self.globex.with_user(self.env.user)
+        self.assertEqual(globex.marketing_target_count, 2)
+        action = globex.action_view_marketing_targets()
+        self.assertEqual(self.env["marketing.operation.target"].search_count(action["domain"]), 2)
