@@ -1,0 +1,1 @@
+from . import crm_sales_budget_report

@@ -1,0 +1,98 @@
+from odoo.tests import new_test_user, tagged
+
+from .common import CrmPaymentsCase
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentFigures(CrmPaymentsCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.won_stage = cls.env["crm.stage"].create({"name": "Signed", "is_won": True})
+        cls.operation = cls.env["marketing.operation"].create(
+            {"name": "Garden Expo", "extra_cost": 1000.0}
+        )
+        cls.campaign = cls.operation.utm_campaign_id
+        cls.won = cls.env["crm.lead"].create(
+            {
+                "name": "Expo deal",
+                "type": "opportunity",
+                "partner_id": cls.customer.id,
+                "campaign_id": cls.campaign.id,
+                "expected_revenue": 2000.0,
+                "stage_id": cls.won_stage.id,
+            }
+        )
+
+    def test_operation_sets_campaign_and_back(self):
+        payment = self.create_payment(operation_id=self.operation.id)
+        self.assertEqual(payment.campaign_id, self.campaign)
+        payment = self.create_payment(campaign_id=self.campaign.id)
+        self.assertEqual(payment.operation_id, self.operation)
+
+    def test_operation_revenue_counts_collected_payments(self):
+        self.assertEqual(self.operation.actual_revenue, 2000.0)
+        paid = self.create_payment(campaign_id=self.campaign.id, amount=500.0)
+        paid.action_confirm()
+        paid.action_mark_paid()
+        due = self.create_payment(campaign_id=self.campaign.id, amount=300.0)
+        due.action_confirm()
+        supplier = self.create_payment(
+            campaign_id=self.campaign.id, amount=200.0, direction="payment"
+        )
+        supplier.action_confirm()
+        supplier.action_mark_paid()
+        self.create_payment(amount=700.0, date_paid=self.today, state="paid")  # no campaign
+        self.operation.invalidate_recordset()
+        self.assertEqual(self.operation.actual_cost, 1000.0)
+        self.assertEqual(self.operation.actual_revenue, 2500.0)
+        self.assertAlmostEqual(self.operation.actual_roi, 1.5)
+        self.assertEqual(self.operation.crm_payment_count, 3)
+        due.action_mark_paid()
+        self.operation.invalidate_recordset()
+        self.assertEqual(self.operation.actual_revenue, 2800.0)
+
+    def test_operation_revenue_converts_currencies(self):
+        other = self.env["res.currency"].search(
+            [("id", "!=", self.currency.id), ("active", "in", (True, False))], limit=1
+        )
+        other.active = True
+        rates = self.env["res.currency.rate"].search(
+            [("currency_id", "in", (self.currency | other).ids)]
+        )
+        rates.unlink()
+        self.env["res.currency.rate"].create(
+            {"currency_id": other.id, "rate": 2.0, "name": "2000-01-01"}
+        )
+        self.create_payment(
+            campaign_id=self.campaign.id,
+            amount=400.0,
+            currency_id=other.id,
+            date_paid=self.today,
+            state="paid",
+        )
+        self.operation.invalidate_recordset()
+        self.assertAlmostEqual(self.operation.actual_revenue, 2200.0)
+
+    def test_partner_and_opportunity_balances(self):
+        Payment = self.env["crm.payment"]
+        values = {"lead_id": self.lead.id, "date_due": self.days(5)}
+        collected = self.create_payment(amount=300.0, **values)
+        open_ = self.create_payment(amount=450.0, partner_id=self.contact.id, **values)
+        owed = self.create_payment(amount=50.0, direction="payment", **values)
+        (collected | open_ | owed).action_confirm()
+        collected.action_mark_paid()
+        self.create_payment(amount=999.0, **values)  # draft: not due yet
+        lead = self.lead.with_user(self.user)
+        self.assertEqual(lead.payment_count, 4)
+        self.assertEqual(lead.payment_collected, 300.0)
+        self.assertEqual(lead.payment_balance, 400.0)
+        for partner in (self.customer, self.contact):
+            partner = partner.with_user(self.user)
+            self.assertEqual(partner.crm_payment_count, 4)
+            self.assertEqual(partner.crm_payment_balance, 400.0)
+        action = self.customer.action_view_crm_payments()
+        self.assertEqual(Payment.search_count(action["domain"]), 4)
+        # without payment rights, no figures and no error
+        salesman = new_test_user(self.env, "cp_salesman", groups="sales_team.group_sale_salesman")
+        self.assertEqual(self.lead.with_user(salesman).payment_count, 0)

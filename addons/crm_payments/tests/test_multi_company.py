@@ -1,0 +1,40 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import CrmPaymentsCase
+
+
+@tagged("post_install", "-at_install")
+class TestMultiCompany(CrmPaymentsCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Payments Company B"})
+        cls.user_b = new_test_user(
+            cls.env,
+            "cp_user_b",
+            groups="sales_team.group_sale_salesman,crm_payments.crm_payments_group_user",
+            company_id=cls.company_b.id,
+            company_ids=[(6, 0, cls.company_b.ids)],
+        )
+
+    def test_user_of_company_b_sees_no_payment_of_company_a(self):
+        payment_a = self.create_payment()
+        self.assertEqual(payment_a.company_id, self.env.company)
+        payment_b = self.create_payment(user=self.user_b, user_id=self.user_b.id)
+        self.assertEqual(payment_b.company_id, self.company_b)
+        Payment = self.env["crm.payment"].with_user(self.user_b)
+        self.assertEqual(Payment.search([]), payment_b)
+        with self.assertRaises(AccessError):
+            payment_a.with_user(self.user_b).read(["amount"])
+        self.assertIn(payment_a, self.env["crm.payment"].with_user(self.user).search([]))
+        self.assertNotIn(payment_b, self.env["crm.payment"].with_user(self.user).search([]))
+
+    def test_company_consistency(self):
+        lead_b = self.env["crm.lead"].create(
+            {"name": "B deal", "type": "opportunity", "company_id": self.company_b.id}
+        )
+        with self.assertRefused(UserError, "Incompatible companies"):
+            self.env["crm.payment"].create(
+                {"partner_id": self.customer.id, "amount": 10.0, "lead_id": lead_b.id}
+            )
