@@ -1,7 +1,7 @@
 {
     "name": "Marketing Automation (Community)",
     "summary": "Automated campaigns: activity trees, triggers, participants and traces",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Marketing",
     "website": "https://github.com/marketing-suite/odoo-marketing-suite",
     "author": "Marketing Suite Contributors",
@@ -10,8 +10,23 @@
     "data": [
         "security/marketing_automation_ext_groups.xml",
         "security/ir.model.access.csv",
+        "security/marketing_automation_ext_security.xml",
+        "data/ir_cron_data.xml",
+        "data/ir_actions_server_data.xml",
+        "data/marketing_automation_template_data.xml",
+        "views/marketing_automation_template_views.xml",
+        "views/marketing_automation_activity_views.xml",
+        "views/marketing_automation_participant_views.xml",
+        "views/marketing_automation_trace_views.xml",
+        "views/marketing_automation_campaign_views.xml",
+        "views/marketing_automation_wizard_views.xml",
         "views/marketing_automation_ext_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "marketing_automation_ext/static/src/scss/marketing_automation.scss",
+        ],
+    },
     "application": True,
     "installable": True,
 }

@@ -1,0 +1,848 @@
+import ast
+import uuid
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Command
+from odoo.tools import SQL
+
+TRACE_STATES = [
+    ("scheduled", "Scheduled"),
+    ("processed", "Processed"),
+    ("rejected", "Rejected"),
+    ("canceled", "Canceled"),
+    ("error", "Error"),
+]
+
+INTERVAL_UNITS = [
+    ("minutes", "Minutes"),
+    ("hours", "Hours"),
+    ("days", "Days"),
+    ("weeks", "Weeks"),
+    ("months", "Months"),
+]
+
+TRIGGERS = [
+    ("begin", "Beginning of workflow"),
+    ("activity", "After the parent activity"),
+    ("mail_open", "Mail: opened"),
+    ("mail_not_open", "Mail: not opened"),
+    ("mail_click", "Mail: clicked"),
+    ("mail_not_click", "Mail: not clicked"),
+    ("mail_reply", "Mail: replied"),
+    ("mail_not_reply", "Mail: not replied"),
+    ("mail_bounce", "Mail: bounced"),
+    ("sms_click", "SMS: clicked"),
+    ("sms_not_click", "SMS: not clicked"),
+    ("sms_bounce", "SMS: bounced"),
+]
+
+# event -> "not" trigger canceled when that event happens first
+OPPOSITE_TRIGGERS = {
+    "mail_open": ("mail_not_open",),
+    "mail_click": ("mail_not_click", "mail_not_open"),
+    "mail_reply": ("mail_not_reply", "mail_not_open"),
+    "sms_click": ("sms_not_click",),
+}
+# "not" trigger -> the parent's tracking field that must stay empty for it to run
+NOT_TRIGGER_FIELDS = {
+    "mail_not_open": "open_datetime",
+    "mail_not_click": "click_datetime",
+    "mail_not_reply": "reply_datetime",
+    "sms_not_click": "click_datetime",
+}
+EVENT_TRIGGERS = {"mail_open", "mail_click", "mail_reply", "mail_bounce", "sms_click", "sms_bounce"}
+# event trigger -> the tracking field of the parent trace that records it
+EVENT_FIELDS = {
+    "mail_open": "open_datetime",
+    "mail_click": "click_datetime",
+    "mail_reply": "reply_datetime",
+    "mail_bounce": "bounce_datetime",
+    "sms_click": "click_datetime",
+    "sms_bounce": "bounce_datetime",
+}
+PG_INTERVAL_UNITS = {
+    "minutes": "mins",
+    "hours": "hours",
+    "days": "days",
+    "weeks": "weeks",
+    "months": "months",
+}
+
+
+def interval_delta(number, unit):
+    return relativedelta(**{unit: number or 0})
+
+
+class MarketingAutomationActivity(models.Model):
+    _name = "marketing.automation.activity"
+    _description = "Automated Campaign Activity"
+    _order = "path, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    campaign_id = fields.Many2one(
+        "marketing.automation.campaign",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
+    campaign_state = fields.Selection(related="campaign_id.state", string="Campaign Status")
+    model_name = fields.Char(related="campaign_id.model_name", string="Target Model")
+    utm_campaign_id = fields.Many2one(related="campaign_id.utm_campaign_id")
+    parent_id = fields.Many2one(
+        "marketing.automation.activity",
+        string="Parent Activity",
+        ondelete="cascade",
+        index=True,
+        domain="[('campaign_id', '=', campaign_id), ('id', '!=', id)]",
+    )
+    child_ids = fields.One2many("marketing.automation.activity", "parent_id", string="Children")
+    path = fields.Char(compute="_compute_path", store=True, recursive=True, index=True)
+    depth = fields.Integer(compute="_compute_path", store=True, recursive=True)
+    trigger_type = fields.Selection(
+        TRIGGERS, string="Trigger", required=True, default="begin", index=True
+    )
+    interval_number = fields.Integer(string="Delay", default=0)
+    interval_type = fields.Selection(
+        INTERVAL_UNITS, string="Delay Unit", default="hours", required=True
+    )
+    validity_enabled = fields.Boolean(string="Expires")
+    validity_number = fields.Integer(string="Cancel if not executed within", default=1)
+    validity_type = fields.Selection(
+        INTERVAL_UNITS, string="Expiry Unit", default="days", required=True
+    )
+    domain = fields.Char(
+        string="Activity Filter",
+        default="[]",
+        required=True,
+        help="Checked when the activity runs: records that no longer match are rejected.",
+    )
+    activity_type = fields.Selection(
+        [
+            ("email", "Email"),
+            ("sms", "SMS"),
+            ("server_action", "Server Action"),
+            ("schedule_activity", "Schedule an Activity"),
+            ("tags_add", "Add Tags"),
+            ("tags_remove", "Remove Tags"),
+            ("create_lead", "Create a Lead"),
+        ],
+        string="Action",
+        required=True,
+        default="email",
+    )
+    mailing_id = fields.Many2one(
+        "mailing.mailing",
+        string="Mailing",
+        ondelete="restrict",
+        copy=False,
+        domain="[('mailing_type', '=', mailing_type)]",
+    )
+    mailing_type = fields.Selection(
+        [("mail", "Email"), ("sms", "SMS")], compute="_compute_mailing_type"
+    )
+    mailing_subject = fields.Char(related="mailing_id.subject", readonly=False)
+    mailing_body_plaintext = fields.Text(
+        related="mailing_id.body_plaintext", string="SMS Content", readonly=False
+    )
+    server_action_id = fields.Many2one(
+        "ir.actions.server",
+        string="Server Action",
+        ondelete="restrict",
+        domain="[('model_id.model', '=', model_name)]",
+        groups="marketing_automation_ext.marketing_automation_ext_group_manager",
+    )
+    has_server_action = fields.Boolean(compute="_compute_has_server_action")
+    mail_activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
+    mail_activity_summary = fields.Char(string="Summary", translate=True)
+    mail_activity_note = fields.Html(string="Note", translate=True)
+    mail_activity_deadline_days = fields.Integer(string="Due in (days)", default=0)
+    mail_activity_user_mode = fields.Selection(
+        [("salesperson", "Salesperson of the record"), ("user", "A given user")],
+        string="Assign to",
+        default="salesperson",
+        required=True,
+    )
+    mail_activity_user_id = fields.Many2one("res.users", string="User")
+    partner_category_ids = fields.Many2many("res.partner.category", string="Contact Tags")
+    crm_tag_ids = fields.Many2many("crm.tag", string="Lead Tags")
+    lead_type = fields.Selection(
+        [("lead", "Lead"), ("opportunity", "Opportunity")], default="lead", required=True
+    )
+    lead_team_id = fields.Many2one("crm.team", string="Sales Team")
+    lead_priority = fields.Selection(
+        [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")],
+        string="Lead Priority",
+        default="0",
+    )
+    trace_ids = fields.One2many("marketing.automation.trace", "activity_id")
+    scheduled_count = fields.Integer(string="Scheduled", compute="_compute_metrics")
+    processed_count = fields.Integer(string="Processed", compute="_compute_metrics")
+    rejected_count = fields.Integer(string="Rejected", compute="_compute_metrics")
+    sent_count = fields.Integer(string="Sent", compute="_compute_metrics")
+    opened_count = fields.Integer(string="Opened", compute="_compute_metrics")
+    clicked_count = fields.Integer(string="Clicked", compute="_compute_metrics")
+    replied_count = fields.Integer(string="Replied", compute="_compute_metrics")
+    bounced_count = fields.Integer(string="Bounced", compute="_compute_metrics")
+    error_count = fields.Integer(string="Errors", compute="_compute_metrics")
+
+    _sql_constraints = [
+        ("interval_positive", "CHECK(interval_number >= 0)", "A delay cannot be negative."),
+        (
+            "validity_positive",
+            "CHECK(validity_number > 0)",
+            "The expiry delay must be positive.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------ COMPUTES
+
+    @api.depends("sequence", "parent_id.path")
+    def _compute_path(self):
+        for activity in self:
+            own = f"{activity.sequence:05d}-{activity._origin.id or 0:08d}"
+            if activity.parent_id:
+                activity.path = f"{activity.parent_id.path or ''}/{own}"
+                activity.depth = activity.parent_id.depth + 1
+            else:
+                activity.path = own
+                activity.depth = 0
+
+    @api.depends("activity_type")
+    def _compute_mailing_type(self):
+        for activity in self:
+            activity.mailing_type = "sms" if activity.activity_type == "sms" else "mail"
+
+    @api.depends_context("uid")
+    def _compute_has_server_action(self):
+        rows = self.sudo().read(["server_action_id"])
+        has_action = {row["id"]: bool(row["server_action_id"]) for row in rows}
+        for activity in self:
+            activity.has_server_action = has_action.get(activity.id, False)
+
+    def _compute_metrics(self):
+        metrics = self.env["marketing.automation.trace"]._get_metrics(
+            "activity_id", [("activity_id", "in", self.ids)]
+        )
+        for activity in self:
+            values = metrics.get(activity.id, {})
+            for metric in (
+                "scheduled",
+                "processed",
+                "rejected",
+                "sent",
+                "opened",
+                "clicked",
+                "replied",
+                "bounced",
+                "error",
+            ):
+                activity[f"{metric}_count"] = values.get(metric, 0)
+
+    # ------------------------------------------------------------------ CONSTRAINTS
+
+    @api.constrains("parent_id", "trigger_type", "campaign_id")
+    def _check_tree(self):
+        if self._has_cycle():
+            raise ValidationError(_("An activity cannot be its own ancestor."))
+        for activity in self:
+            parent = activity.parent_id
+            if activity.trigger_type == "begin" and parent:
+                raise ValidationError(
+                    _(
+                        "Activity %(name)s starts the workflow: it cannot have a parent.",
+                        name=activity.name,
+                    )
+                )
+            if activity.trigger_type != "begin" and not parent:
+                raise ValidationError(
+                    _(
+                        "Activity %(name)s is triggered by its parent: choose a parent activity.",
+                        name=activity.name,
+                    )
+                )
+            if parent and parent.campaign_id != activity.campaign_id:
+                raise ValidationError(
+                    _("The parent of an activity must belong to the same campaign.")
+                )
+            if activity.trigger_type.startswith("mail_") and parent.activity_type != "email":
+                raise ValidationError(
+                    _(
+                        "Activity %(name)s reacts to an email: its parent must send one.",
+                        name=activity.name,
+                    )
+                )
+            if activity.trigger_type.startswith("sms_") and parent.activity_type != "sms":
+                raise ValidationError(
+                    _(
+                        "Activity %(name)s reacts to an SMS: its parent must send one.",
+                        name=activity.name,
+                    )
+                )
+
+    @api.constrains("activity_type", "mailing_id", "mail_activity_user_mode")
+    def _check_action(self):
+        for activity in self:
+            if activity.activity_type in ("email", "sms"):
+                if not activity.mailing_id:
+                    raise ValidationError(
+                        _("Activity %(name)s needs a mailing to send.", name=activity.name)
+                    )
+                if activity.mailing_id.mailing_type != activity.mailing_type:
+                    raise ValidationError(
+                        _(
+                            "The mailing of activity %(name)s is not of the right kind.",
+                            name=activity.name,
+                        )
+                    )
+            if activity.activity_type == "schedule_activity":
+                if not activity.mail_activity_type_id:
+                    raise ValidationError(
+                        _("Activity %(name)s needs an activity type.", name=activity.name)
+                    )
+                if (
+                    activity.mail_activity_user_mode == "user"
+                    and not activity.mail_activity_user_id
+                ):
+                    raise ValidationError(
+                        _("Activity %(name)s needs a user to assign.", name=activity.name)
+                    )
+            if activity.activity_type in ("tags_add", "tags_remove"):
+                activity._get_tag_field()
+
+    @api.constrains("domain")
+    def _check_domain(self):
+        for activity in self:
+            activity._get_filter_domain()
+
+    # ------------------------------------------------------------------ ORM
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_server_action_rights(vals_list)
+        for vals in vals_list:
+            self._prepare_mailing(vals)
+        activities = super().create(vals_list)
+        activities._schedule_for_running_campaigns()
+        return activities
+
+    def write(self, vals):
+        self._check_server_action_rights([vals])
+        if vals.get("mailing_id") is False and any(
+            a.activity_type in ("email", "sms") for a in self
+        ):
+            raise ValidationError(_("An email or SMS activity needs a mailing."))
+        delay_changed = {"interval_number", "interval_type"} & set(vals)
+        res = super().write(vals)
+        if vals.get("name"):
+            for activity in self.filtered("mailing_id"):
+                activity.mailing_id.sudo().subject = activity.mailing_id.subject or activity.name
+        if delay_changed:
+            self._reschedule_traces()
+        return res
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        for activity, vals in zip(self, vals_list, strict=False):
+            if activity.mailing_id:
+                vals["mailing_id"] = activity.mailing_id.copy().id
+            if activity.sudo().server_action_id:
+                vals["server_action_id"] = activity.sudo().server_action_id.id
+        return vals_list
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_executed(self):
+        executed = self.env["marketing.automation.trace"].search_count(
+            [
+                ("activity_id", "in", self.ids),
+                ("state", "in", ("processed", "error")),
+                ("is_test", "=", False),
+            ],
+            limit=1,
+        )
+        if executed:
+            raise UserError(
+                _("Activities that already ran cannot be deleted: archive the campaign instead.")
+            )
+
+    # ------------------------------------------------------------------ HELPERS
+
+    @api.model
+    def _check_server_action_rights(self, vals_list):
+        if self.env.su or not any(vals.get("server_action_id") for vals in vals_list):
+            return
+        if not self.env.user.has_group(
+            "marketing_automation_ext.marketing_automation_ext_group_manager"
+        ):
+            raise AccessError(_("Only automation managers may set a server action on an activity."))
+
+    def _prepare_mailing(self, vals):
+        """Create the host mailing of an email or SMS activity when none is given."""
+        if vals.get("activity_type", "email") not in ("email", "sms") or vals.get("mailing_id"):
+            return
+        campaign = self.env["marketing.automation.campaign"].browse(vals.get("campaign_id"))
+        if not campaign:
+            return
+        mailing_type = "sms" if vals.get("activity_type") == "sms" else "mail"
+        mailing_vals = {
+            "subject": vals.get("mailing_subject") or vals.get("name") or campaign.name,
+            "mailing_type": mailing_type,
+            "mailing_model_id": campaign.model_id.id,
+            "mailing_domain": "[]",
+            "campaign_id": campaign.utm_campaign_id.id,
+        }
+        if mailing_type == "sms":
+            mailing_vals["body_plaintext"] = vals.pop("mailing_body_plaintext", False) or ""
+        vals.pop("mailing_subject", None)
+        vals["mailing_id"] = self.env["mailing.mailing"].create(mailing_vals).id
+
+    def _get_filter_domain(self):
+        self.ensure_one()
+        try:
+            domain = ast.literal_eval(self.domain or "[]")
+        except (ValueError, SyntaxError) as error:
+            raise ValidationError(
+                _("The filter of activity %(name)s is not a valid domain.", name=self.name)
+            ) from error
+        if not isinstance(domain, list):
+            raise ValidationError(
+                _("The filter of activity %(name)s is not a valid domain.", name=self.name)
+            )
+        return domain
+
+    def _get_tag_field(self):
+        """The many2many tag field of the target model, and the tags of this activity for it."""
+        self.ensure_one()
+        Model = self.env[self.campaign_id.model_name]
+        for fname in ("tag_ids", "category_id"):
+            field = Model._fields.get(fname)
+            if field and field.type == "many2many":
+                if field.comodel_name == "res.partner.category":
+                    return fname, self.partner_category_ids
+                if field.comodel_name == "crm.tag":
+                    return fname, self.crm_tag_ids
+        raise ValidationError(
+            _(
+                "The records of %(model)s have no tags that an activity can set.",
+                model=self.campaign_id.model_id.name,
+            )
+        )
+
+    def _copy_tree(self, campaign, parent=None):
+        """Copy these activities and their descendants under ``parent`` in ``campaign``."""
+        for activity in self:
+            new_activity = activity.copy(
+                {"campaign_id": campaign.id, "parent_id": parent.id if parent else False}
+            )
+            activity.child_ids._copy_tree(campaign, new_activity)
+
+    def _get_delay(self):
+        self.ensure_one()
+        return interval_delta(self.interval_number, self.interval_type)
+
+    # ------------------------------------------------------------------ SCHEDULING
+
+    def _schedule_for(self, participants, base_date, parent_traces=None):
+        """Create the traces of these activities for ``participants``, due at ``base_date`` plus
+        each activity's delay. ``parent_traces`` (one per participant) links the new traces to
+        the trace that triggered them."""
+        if not self or not participants:
+            return self.env["marketing.automation.trace"]
+        parent_by_participant = {}
+        if parent_traces:
+            parent_by_participant = {t.participant_id.id: t for t in parent_traces}
+        vals_list = []
+        for activity in self:
+            schedule_date = base_date + activity._get_delay()
+            for participant in participants:
+                parent = parent_by_participant.get(participant.id)
+                vals_list.append(
+                    {
+                        "participant_id": participant.id,
+                        "activity_id": activity.id,
+                        "parent_id": parent.id if parent else False,
+                        "trigger_date": base_date,
+                        "schedule_date": schedule_date,
+                    }
+                )
+        return self.env["marketing.automation.trace"].create(vals_list)
+
+    def _schedule_for_running_campaigns(self):
+        """A new activity of a running campaign reaches the participants already past its
+        parent (or, for a start activity, every running participant)."""
+        Trace = self.env["marketing.automation.trace"]
+        now = fields.Datetime.now()
+        for activity in self.filtered(lambda a: a.campaign_id.state == "running"):
+            if activity.trigger_type == "begin":
+                participants = self.env["marketing.automation.participant"].search(
+                    [
+                        ("campaign_id", "=", activity.campaign_id.id),
+                        ("state", "=", "running"),
+                        ("is_test", "=", False),
+                    ]
+                )
+                activity._schedule_for(participants, now)
+                continue
+            domain = [
+                ("activity_id", "=", activity.parent_id.id),
+                ("state", "=", "processed"),
+                ("participant_id.state", "=", "running"),
+                ("is_test", "=", False),
+            ]
+            event_field = EVENT_FIELDS.get(activity.trigger_type)
+            if event_field:
+                domain.append((event_field, "!=", False))
+            if activity.trigger_type in NOT_TRIGGER_FIELDS:
+                domain.append((NOT_TRIGGER_FIELDS[activity.trigger_type], "=", False))
+            parent_traces = Trace.search(domain)
+            if parent_traces:
+                activity._schedule_for(parent_traces.participant_id, now, parent_traces)
+
+    def _reschedule_traces(self):
+        """Move the scheduled traces of these activities to their trigger date plus the new
+        delay, in one statement per activity."""
+        for activity in self:
+            self.env["marketing.automation.trace"].flush_model()
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE marketing_automation_trace
+                       SET schedule_date = trigger_date + make_interval(%s => %s)
+                     WHERE activity_id = %s AND state = 'scheduled'
+                    """,
+                    SQL(PG_INTERVAL_UNITS[activity.interval_type]),
+                    activity.interval_number,
+                    activity.id,
+                )
+            )
+            self.env["marketing.automation.trace"].invalidate_model(["schedule_date"])
+        self.env["marketing.automation.trace"]._wake_execute_cron()
+
+    def _get_validity(self):
+        self.ensure_one()
+        return interval_delta(self.validity_number, self.validity_type)
+
+    # ------------------------------------------------------------------ EXECUTION
+
+    def _execute_traces(self, traces):
+        """Run this activity for ``traces`` (scheduled, of this activity): reject the records
+        that are gone or no longer match the filter, act on the others, mark them processed
+        and schedule the children that follow at once or wait for the absence of an event."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        Model = self.env[self.campaign_id.model_name]
+        res_ids = traces.mapped("participant_id.res_id")
+        matching_ids = set(
+            Model.with_context(active_test=False)
+            .search([("id", "in", res_ids), *self._get_filter_domain()])
+            .ids
+        )
+        existing_ids = (
+            set(Model.browse(res_ids).exists().ids)
+            if len(matching_ids) < len(set(res_ids))
+            else matching_ids
+        )
+        gone = traces.filtered(lambda t: t.participant_id.res_id not in existing_ids)
+        gone._set_rejected(_("The record no longer exists."), now)
+        unmatched = traces.filtered(
+            lambda t: (
+                t.participant_id.res_id in existing_ids
+                and t.participant_id.res_id not in matching_ids
+            )
+        )
+        unmatched._set_rejected(_("The record no longer matches the activity filter."), now)
+        to_run = traces - gone - unmatched
+        if not to_run:
+            return
+        rejected = getattr(self, f"_execute_{self.activity_type}")(to_run) or {}
+        done = to_run
+        for message, rejected_traces in rejected.items():
+            rejected_traces._set_rejected(message, now)
+            done -= rejected_traces
+        done._set_processed(now)
+        followers = self.child_ids.filtered(
+            lambda a: a.trigger_type == "activity" or a.trigger_type in NOT_TRIGGER_FIELDS
+        )
+        if done and followers:
+            followers._schedule_for(done.participant_id, now, done)
+
+    def _get_records(self, traces):
+        return self.env[self.campaign_id.model_name].browse(traces.mapped("participant_id.res_id"))
+
+    def _execute_email(self, traces):
+        """Render the mailing for all records at once and queue its mails with their mailing
+        traces in bulk, so that the host's tracking pixel and shortened links apply."""
+        mailing = self.mailing_id.sudo()
+        Model = self.env[self.campaign_id.model_name]
+        records = self._get_records(traces)
+        email_fname = Model._mail_get_primary_email_field() or (
+            "email_from" if "email_from" in Model._fields else "email"
+        )
+        if email_fname not in Model._fields:
+            return {_("The target has no email field."): traces}
+        emails = {
+            record.id: tools.email_normalize(record[email_fname] or "", strict=False)
+            for record in records
+        }
+        blacklisted = set()
+        if "is_blacklisted" in Model._fields:
+            found = [email for email in emails.values() if email]
+            if found:
+                rows = self.env.execute_query(
+                    SQL(
+                        "SELECT email FROM mail_blacklist WHERE active AND email = ANY(%s)",
+                        found,
+                    )
+                )
+                blacklisted = {row[0] for row in rows}
+        no_email, excluded, to_send = (self.env["marketing.automation.trace"],) * 3
+        for trace in traces:
+            email = emails.get(trace.participant_id.res_id)
+            if not email:
+                no_email |= trace
+            elif email in blacklisted:
+                excluded |= trace
+            else:
+                to_send |= trace
+        if to_send:
+            self._queue_mails(mailing, to_send, emails)
+        return {
+            _("The record has no email address."): no_email,
+            _("The email address is blacklisted."): excluded,
+        }
+
+    def _get_mail_body_source(self, mailing):
+        """The mailing body as written in the editor, with its links turned into tracked short
+        links once for the whole batch (not once per recipient)."""
+        body = mailing._prepend_preview(mailing.body_html or "", mailing.preview)
+        body = mailing._shorten_links(
+            body,
+            mailing._get_link_tracker_values(),
+            blacklist=["/unsubscribe_from_list", "/view", "/cards"],
+        )
+        return mailing._replace_local_links(body, mailing.get_base_url())
+
+    def _get_mail_layout(self):
+        """The host's mass mailing layout split around the body: rendered once per batch."""
+        marker = "@@marketing-automation-body@@"
+        with tools.file_open("mass_mailing/static/src/scss/mass_mailing_mail.scss", "r") as fd:
+            styles = fd.read()
+        layout = self.env["ir.qweb"]._render(
+            "mass_mailing.mass_mailing_mail_layout",
+            {"body": Markup(marker), "mailing_style": Markup(f"<style>{styles}</style>")},
+            minimal_qcontext=True,
+            raise_if_not_found=False,
+        )
+        if not layout or marker not in layout:
+            return "", ""
+        prefix, suffix = str(layout).split(marker, 1)
+        return prefix, suffix
+
+    def _queue_mails(self, mailing, traces, emails):
+        model = self.campaign_id.model_name
+        res_ids = traces.mapped("participant_id.res_id")
+        source = self._get_mail_body_source(mailing)
+        bodies = mailing._render_template(
+            source, model, res_ids, engine="qweb", options={"post_process": False}
+        )
+        subjects = mailing._render_field("subject", res_ids)
+        prefix, suffix = self._get_mail_layout()
+        reply_to = mailing.reply_to if mailing.reply_to_mode == "new" else False
+        author_id = self.campaign_id.user_id.partner_id.id or self.env.user.partner_id.id
+        attachment_commands = [Command.link(a.id) for a in mailing.attachment_ids]
+        base_vals = {
+            "author_id": author_id,
+            "email_from": mailing.email_from,
+            "mail_server_id": mailing.mail_server_id.id,
+            "mailing_id": mailing.id,
+            "model": model,
+            "message_type": "email_outgoing",
+            "auto_delete": not mailing.keep_archives,
+            "state": "outgoing",
+            "record_name": False,
+        }
+        if reply_to:
+            base_vals["reply_to"] = reply_to
+        mail_vals_list, message_ids = [], []
+        for trace in traces:
+            res_id = trace.participant_id.res_id
+            message_id = tools.mail.generate_tracking_message_id(f"{res_id}-mailing")
+            message_ids.append(message_id)
+            vals = dict(
+                base_vals,
+                res_id=res_id,
+                subject=subjects.get(res_id) or "",
+                body_html=f"{prefix}{bodies.get(res_id) or ''}{suffix}",
+                email_to=emails[res_id],
+                message_id=message_id,
+            )
+            if attachment_commands:
+                vals["attachment_ids"] = attachment_commands
+            mail_vals_list.append(vals)
+        mails = self.env["mail.mail"].sudo().create(mail_vals_list)
+        self.env["mailing.trace"].sudo().create(
+            [
+                {
+                    "trace_type": "mail",
+                    "mail_mail_id": mail.id,
+                    "email": emails[trace.participant_id.res_id],
+                    "message_id": message_id,
+                    "model": model,
+                    "res_id": trace.participant_id.res_id,
+                    "mass_mailing_id": mailing.id,
+                    "marketing_trace_id": trace.id,
+                }
+                for trace, mail, message_id in zip(traces, mails, message_ids, strict=False)
+            ]
+        )
+        return mails
+
+    def _execute_sms(self, traces):
+        """Queue one SMS per record with its mailing trace and tracker, links shortened."""
+        mailing = self.mailing_id.sudo()
+        model = self.campaign_id.model_name
+        records = self._get_records(traces)
+        recipients = records._sms_get_recipients_info()
+        no_number = traces.filtered(
+            lambda t: not (recipients.get(t.participant_id.res_id) or {}).get("sanitized")
+        )
+        to_send = traces - no_number
+        if to_send:
+            res_ids = to_send.mapped("participant_id.res_id")
+            source = mailing._shorten_links_text(
+                mailing.body_plaintext or "", mailing._get_link_tracker_values()
+            )
+            bodies = mailing._render_template(source, model, res_ids, engine="inline_template")
+            sms_vals_list, uuids = [], []
+            for res_id in res_ids:
+                info = recipients[res_id]
+                sms_uuid = uuid.uuid4().hex
+                uuids.append(sms_uuid)
+                sms_vals_list.append(
+                    {
+                        "body": bodies.get(res_id) or "",
+                        "number": info["sanitized"],
+                        "partner_id": info["partner"].id,
+                        "mailing_id": mailing.id,
+                        "state": "outgoing",
+                        "uuid": sms_uuid,
+                    }
+                )
+            sms_all = self.env["sms.sms"].sudo().create(sms_vals_list)
+            for sms, body in sms_all._update_body_short_links().items():
+                if body != sms_all.browse(sms).body:
+                    sms_all.browse(sms).body = body
+            mailing_traces = (
+                self.env["mailing.trace"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "trace_type": "sms",
+                            "sms_id_int": sms.id,
+                            "sms_number": sms.number,
+                            "model": model,
+                            "res_id": res_id,
+                            "mass_mailing_id": mailing.id,
+                            "marketing_trace_id": trace.id,
+                        }
+                        for trace, sms, res_id in zip(to_send, sms_all, res_ids, strict=False)
+                    ]
+                )
+            )
+            self.env["sms.tracker"].sudo().create(
+                [
+                    {"sms_uuid": sms_uuid, "mailing_trace_id": mailing_trace.id}
+                    for sms_uuid, mailing_trace in zip(uuids, mailing_traces, strict=False)
+                ]
+            )
+        return {_("The record has no valid phone number."): no_number}
+
+    def _execute_server_action(self, traces):
+        action = self.sudo().server_action_id
+        if not action:
+            raise UserError(_("Activity %(name)s has no server action.", name=self.name))
+        records = self._get_records(traces)
+        action.with_context(
+            active_model=records._name, active_ids=records.ids, active_id=records.ids[0]
+        ).run()
+        return {}
+
+    def _execute_schedule_activity(self, traces):
+        records = self._get_records(traces)
+        model_id = self.env["ir.model"]._get_id(records._name)
+        if "activity_ids" not in records._fields:
+            raise UserError(
+                _("The records of this campaign cannot hold activities."),
+            )
+        deadline = fields.Date.context_today(self) + relativedelta(
+            days=self.mail_activity_deadline_days
+        )
+        fallback_user = self.mail_activity_user_id or self.campaign_id.user_id or self.env.user
+        vals_list = []
+        for record in records:
+            user = fallback_user
+            if self.mail_activity_user_mode == "salesperson" and "user_id" in record._fields:
+                user = record.user_id or fallback_user
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": record.id,
+                    "activity_type_id": self.mail_activity_type_id.id,
+                    "summary": self.mail_activity_summary,
+                    "note": self.mail_activity_note,
+                    "user_id": user.id,
+                    "date_deadline": deadline,
+                }
+            )
+        self.env["mail.activity"].sudo().create(vals_list)
+        return {}
+
+    def _execute_tags_add(self, traces):
+        fname, tags = self._get_tag_field()
+        self._get_records(traces).sudo().write({fname: [Command.link(t.id) for t in tags]})
+        return {}
+
+    def _execute_tags_remove(self, traces):
+        fname, tags = self._get_tag_field()
+        self._get_records(traces).sudo().write({fname: [Command.unlink(t.id) for t in tags]})
+        return {}
+
+    def _execute_create_lead(self, traces):
+        records = self._get_records(traces)
+        Model = records.browse()
+        email_fname = Model._mail_get_primary_email_field()
+        vals_list = []
+        for record in records:
+            partner = self.env["res.partner"]
+            if record._name == "res.partner":
+                partner = record
+            elif "partner_id" in record._fields:
+                partner = record.partner_id
+            vals = {
+                "name": _(
+                    "%(campaign)s: %(record)s",
+                    campaign=self.campaign_id.name,
+                    record=record.display_name,
+                ),
+                "type": self.lead_type,
+                "priority": self.lead_priority,
+                "partner_id": partner.id,
+                "campaign_id": self.campaign_id.utm_campaign_id.id,
+                "team_id": self.lead_team_id.id,
+                "company_id": self.campaign_id.company_id.id,
+            }
+            if email_fname and record[email_fname]:
+                vals["email_from"] = record[email_fname]
+            if "user_id" in record._fields and record.user_id:
+                vals["user_id"] = record.user_id.id
+            vals_list.append(vals)
+        self.env["crm.lead"].sudo().create(vals_list)
+        return {}

@@ -1,0 +1,412 @@
+import ast
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+METRIC_FIELDS = (
+    "scheduled",
+    "processed",
+    "rejected",
+    "sent",
+    "opened",
+    "clicked",
+    "replied",
+    "bounced",
+)
+
+
+class MarketingAutomationCampaign(models.Model):
+    _name = "marketing.automation.campaign"
+    _description = "Automated Marketing Campaign"
+    _inherit = ["mail.thread"]
+    _order = "create_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    state = fields.Selection(
+        [("draft", "New"), ("running", "Running"), ("stopped", "Stopped")],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True
+    )
+    utm_campaign_id = fields.Many2one(
+        "utm.campaign",
+        string="UTM Campaign",
+        required=True,
+        ondelete="cascade",
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    model_id = fields.Many2one(
+        "ir.model",
+        string="Target",
+        required=True,
+        ondelete="cascade",
+        default=lambda self: self.env["ir.model"]._get("res.partner"),
+        domain="[('is_mail_thread', '=', True), ('transient', '=', False)]",
+    )
+    model_name = fields.Char(related="model_id.model", string="Target Model", store=True)
+    domain = fields.Char(string="Filter", default="[]", required=True)
+    unique_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Unique Field",
+        ondelete="set null",
+        domain="[('model_id', '=', model_id), ('store', '=', True),"
+        " ('ttype', 'in', ('char', 'integer', 'many2one', 'selection'))]",
+        help="Records sharing the same value of this field enter the campaign once.",
+    )
+    mail_batch_limit = fields.Integer(
+        string="Emails per Batch",
+        help="Override of the number of traces executed per batch (0: the global setting).",
+    )
+    activity_ids = fields.One2many("marketing.automation.activity", "campaign_id", copy=True)
+    participant_ids = fields.One2many("marketing.automation.participant", "campaign_id")
+    last_sync_date = fields.Datetime(string="Last Enrolment", readonly=True, copy=False)
+    record_count = fields.Integer(string="Records", compute="_compute_record_count")
+    participant_count = fields.Integer(compute="_compute_participant_counts")
+    running_participant_count = fields.Integer(compute="_compute_participant_counts")
+    completed_participant_count = fields.Integer(compute="_compute_participant_counts")
+    test_participant_count = fields.Integer(compute="_compute_participant_counts")
+    link_click_count = fields.Integer(string="Clicks", compute="_compute_link_click_count")
+    scheduled_count = fields.Integer(string="Scheduled", compute="_compute_metrics")
+    processed_count = fields.Integer(string="Processed", compute="_compute_metrics")
+    rejected_count = fields.Integer(string="Rejected", compute="_compute_metrics")
+    sent_count = fields.Integer(string="Sent", compute="_compute_metrics")
+    opened_count = fields.Integer(string="Opened", compute="_compute_metrics")
+    clicked_count = fields.Integer(string="Clicked", compute="_compute_metrics")
+    replied_count = fields.Integer(string="Replied", compute="_compute_metrics")
+    bounced_count = fields.Integer(string="Bounced", compute="_compute_metrics")
+
+    # ------------------------------------------------------------------ COMPUTES
+
+    @api.depends("model_name", "domain")
+    def _compute_record_count(self):
+        for campaign in self:
+            if not campaign.model_name or campaign.model_name not in self.env:
+                campaign.record_count = 0
+                continue
+            try:
+                campaign.record_count = self.env[campaign.model_name].search_count(
+                    campaign._get_filter_domain()
+                )
+            except (ValueError, SyntaxError, UserError):
+                campaign.record_count = 0
+
+    def _compute_participant_counts(self):
+        data = self.env["marketing.automation.participant"]._read_group(
+            [("campaign_id", "in", self.ids)],
+            ["campaign_id", "state", "is_test"],
+            ["__count"],
+        )
+        counts = {}
+        for campaign, state, is_test, count in data:
+            key = "test" if is_test else state
+            counts.setdefault(campaign.id, {}).setdefault(key, 0)
+            counts[campaign.id][key] += count
+        for campaign in self:
+            values = counts.get(campaign.id, {})
+            campaign.running_participant_count = values.get("running", 0)
+            campaign.completed_participant_count = values.get("completed", 0)
+            campaign.test_participant_count = values.get("test", 0)
+            campaign.participant_count = sum(
+                count for key, count in values.items() if key != "test"
+            )
+
+    def _compute_metrics(self):
+        metrics = self.env["marketing.automation.trace"]._get_metrics(
+            "campaign_id", [("campaign_id", "in", self.ids)]
+        )
+        for campaign in self:
+            values = metrics.get(campaign.id, {})
+            for metric in METRIC_FIELDS:
+                campaign[f"{metric}_count"] = values.get(metric, 0)
+
+    def _compute_link_click_count(self):
+        data = (
+            self.env["link.tracker.click"]
+            .sudo()
+            ._read_group(
+                [("campaign_id", "in", self.utm_campaign_id.ids)], ["campaign_id"], ["__count"]
+            )
+        )
+        counts = {utm.id: count for utm, count in data}
+        for campaign in self:
+            campaign.link_click_count = counts.get(campaign.utm_campaign_id.id, 0)
+
+    # ------------------------------------------------------------------ CONSTRAINTS
+
+    @api.constrains("domain", "model_id")
+    def _check_domain(self):
+        for campaign in self:
+            campaign._get_filter_domain()
+
+    @api.constrains("model_id", "activity_ids")
+    def _check_model_unchanged(self):
+        for campaign in self.filtered("participant_ids"):
+            models_used = set(campaign.participant_ids.mapped("res_model"))
+            if models_used - {campaign.model_name}:
+                raise ValidationError(
+                    _(
+                        "The target of campaign %(name)s cannot change once it has participants.",
+                        name=campaign.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------ ORM
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        utm_vals = [
+            {"title": vals.get("name") or _("Automated campaign"), "is_auto_campaign": True}
+            for vals in vals_list
+            if not vals.get("utm_campaign_id")
+        ]
+        utm_campaigns = iter(self.env["utm.campaign"].sudo().create(utm_vals))
+        for vals in vals_list:
+            if not vals.get("utm_campaign_id"):
+                vals["utm_campaign_id"] = next(utm_campaigns).id
+        return super().create(vals_list)
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("name"):
+            for campaign in self:
+                campaign.utm_campaign_id.sudo().title = campaign.name
+        return res
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        for campaign, vals in zip(self, vals_list, strict=False):
+            vals.setdefault("name", _("%(name)s (copy)", name=campaign.name))
+            # activities are copied with their tree by _copy_activities
+            vals.pop("activity_ids", None)
+        return vals_list
+
+    def copy(self, default=None):
+        new_campaigns = super().copy(default=default)
+        for campaign, new_campaign in zip(self, new_campaigns, strict=False):
+            campaign.activity_ids.filtered(lambda a: not a.parent_id)._copy_tree(new_campaign)
+        return new_campaigns
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_running(self):
+        if any(campaign.state == "running" for campaign in self):
+            raise UserError(_("Stop a running campaign before deleting it."))
+
+    # ------------------------------------------------------------------ ACTIONS
+
+    def action_start(self):
+        for campaign in self:
+            if not campaign.activity_ids:
+                raise UserError(_("Campaign %(name)s has no activity to run.", name=campaign.name))
+        self.write({"state": "running"})
+        # the scheduled traces that stopping canceled are not revived: the campaign goes on
+        # with the participants it enrols from now on
+        self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_sync")._trigger()
+        return True
+
+    def action_stop(self):
+        self.write({"state": "stopped"})
+        traces = self.env["marketing.automation.trace"].search(
+            [("campaign_id", "in", self.ids), ("state", "=", "scheduled")]
+        )
+        traces.write(
+            {"state": "canceled", "state_msg": _("The campaign was stopped.")},
+        )
+        self.env["marketing.automation.participant"].search(
+            [("campaign_id", "in", self.ids), ("state", "=", "running")]
+        ).write({"state": "completed"})
+        return True
+
+    def action_set_draft(self):
+        self.filtered(lambda c: c.state == "stopped").write({"state": "draft"})
+        return True
+
+    def action_sync_participants(self):
+        self._enrol_participants()
+        return True
+
+    def action_view_participants(self):
+        return self._action_view("marketing_automation_ext.marketing_automation_participant_action")
+
+    def action_view_test_participants(self):
+        action = self._action_view(
+            "marketing_automation_ext.marketing_automation_participant_action"
+        )
+        action["domain"] = expression.AND([action["domain"], [("is_test", "=", True)]])
+        action["context"] = dict(action["context"], search_default_filter_test=1)
+        return action
+
+    def action_view_traces(self):
+        return self._action_view("marketing_automation_ext.marketing_automation_trace_action")
+
+    def action_view_clicks(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "link_tracker.link_tracker_click_action_statistics"
+        )
+        action["domain"] = [("campaign_id", "=", self.utm_campaign_id.id)]
+        action["context"] = {}
+        return action
+
+    def _action_view(self, xmlid):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("campaign_id", "=", self.id)]
+        action["context"] = {"default_campaign_id": self.id}
+        return action
+
+    def action_open_test_run(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Test run"),
+            "res_model": "marketing.automation.test.run",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_campaign_id": self.id},
+        }
+
+    def action_dry_run(self):
+        self.ensure_one()
+        wizard = self.env["marketing.automation.dry.run"].create({"campaign_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Dry run"),
+            "res_model": "marketing.automation.dry.run",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    # ------------------------------------------------------------------ BUSINESS
+
+    def _get_filter_domain(self):
+        """The campaign filter as a domain; raise a readable error when it is malformed."""
+        self.ensure_one()
+        try:
+            domain = ast.literal_eval(self.domain or "[]")
+        except (ValueError, SyntaxError) as error:
+            raise ValidationError(
+                _("The filter of campaign %(name)s is not a valid domain.", name=self.name)
+            ) from error
+        if not isinstance(domain, list):
+            raise ValidationError(
+                _("The filter of campaign %(name)s is not a valid domain.", name=self.name)
+            )
+        return domain
+
+    def _get_enrol_candidate_ids(self, limit=None):
+        """Ids of the records that match the filter and are not participants yet, deduplicated
+        on the unique field (among themselves and against the existing participants)."""
+        self.ensure_one()
+        Model = self.env[self.model_name]
+        query = Model._search(self._get_filter_domain())
+        participant_table = SQL.identifier("marketing_automation_participant")
+        exclusion = SQL(
+            "NOT EXISTS (SELECT 1 FROM %s p WHERE p.campaign_id = %s AND p.res_id = %s"
+            " AND p.is_test IS NOT TRUE)",
+            participant_table,
+            self.id,
+            SQL.identifier(Model._table, "id"),
+        )
+        query.add_where(exclusion)
+        if self.unique_field_id:
+            field_sql = Model._field_to_sql(Model._table, self.unique_field_id.name, query)
+            query.add_where(
+                SQL(
+                    "NOT EXISTS (SELECT 1 FROM %s p WHERE p.campaign_id = %s"
+                    " AND p.unique_value = (%s)::varchar AND p.is_test IS NOT TRUE)",
+                    participant_table,
+                    self.id,
+                    field_sql,
+                )
+            )
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT DISTINCT ON (%s) %s FROM %s WHERE %s ORDER BY %s, %s",
+                    field_sql,
+                    SQL.identifier(Model._table, "id"),
+                    query.from_clause,
+                    query.where_clause or SQL("TRUE"),
+                    field_sql,
+                    SQL.identifier(Model._table, "id"),
+                )
+            )
+            ids = sorted(row[0] for row in rows)
+            return ids[:limit] if limit else ids
+        query.order = SQL.identifier(Model._table, "id")
+        query.limit = limit
+        return [row[0] for row in self.env.execute_query(query.select())]
+
+    def _enrol_participants(self, limit=None):
+        """Enrol the matching records of running campaigns; return the number enrolled."""
+        total = 0
+        now = fields.Datetime.now()
+        for campaign in self.filtered(lambda c: c.state == "running"):
+            res_ids = campaign._get_enrol_candidate_ids(limit=limit)
+            if res_ids:
+                campaign._create_participants(res_ids)
+                total += len(res_ids)
+            campaign.last_sync_date = now
+        return total
+
+    def _create_participants(self, res_ids, is_test=False):
+        """Create participants for ``res_ids`` and schedule their start activities."""
+        self.ensure_one()
+        unique_values = {}
+        if self.unique_field_id and not is_test:
+            fname = self.unique_field_id.name
+            records = self.env[self.model_name].browse(res_ids)
+            for record in records:
+                value = record[fname]
+                if isinstance(value, models.BaseModel):
+                    value = value.id
+                unique_values[record.id] = str(value) if value not in (False, None) else False
+        now = fields.Datetime.now()
+        participants = self.env["marketing.automation.participant"].create(
+            [
+                {
+                    "campaign_id": self.id,
+                    "res_id": res_id,
+                    "is_test": is_test,
+                    "enrol_date": now,
+                    "unique_value": unique_values.get(res_id, False),
+                }
+                for res_id in res_ids
+            ]
+        )
+        start_activities = self.activity_ids.filtered(lambda a: a.trigger_type == "begin")
+        start_activities._schedule_for(participants, now)
+        return participants
+
+
+class MarketingAutomationCampaignCron(models.Model):
+    _inherit = "marketing.automation.campaign"
+
+    @api.model
+    def _cron_enrol(self):
+        """Enrol the matching records of running campaigns, a bounded number per campaign and
+        call; report progress so that the cron runner calls again while some are left."""
+        limit = self.env["marketing.automation.trace"]._get_batch_size() * 5
+        campaigns = self.search([("state", "=", "running")])
+        done, remaining = 0, 0
+        for campaign in campaigns:
+            enrolled = campaign._enrol_participants(limit=limit)
+            done += enrolled
+            if enrolled >= limit:
+                remaining += 1
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if remaining:
+            self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_sync")._trigger()

@@ -1,0 +1,112 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class MarketingAutomationParticipant(models.Model):
+    _name = "marketing.automation.participant"
+    _description = "Automated Campaign Participant"
+    _order = "id desc"
+    _rec_name = "record_name"
+
+    campaign_id = fields.Many2one(
+        "marketing.automation.campaign", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
+    res_model = fields.Char(
+        related="campaign_id.model_name", string="Record Model", store=True, index=True
+    )
+    res_id = fields.Many2oneReference(
+        string="Record ID", model_field="res_model", required=True, index=True
+    )
+    record_name = fields.Char(string="Record", compute="_compute_record_name")
+    state = fields.Selection(
+        [("running", "Running"), ("completed", "Completed"), ("removed", "Removed")],
+        default="running",
+        required=True,
+        index=True,
+    )
+    enrol_date = fields.Datetime(
+        string="Enrolment Date", default=fields.Datetime.now, required=True
+    )
+    is_test = fields.Boolean(string="Test", index=True)
+    unique_value = fields.Char(help="Value of the campaign's unique field when enrolled.")
+    trace_ids = fields.One2many("marketing.automation.trace", "participant_id")
+    trace_count = fields.Integer(compute="_compute_trace_count")
+
+    def init(self):
+        # one real participant per record and campaign; test participants are free
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS marketing_automation_participant_record_uniq
+                ON marketing_automation_participant (campaign_id, res_id)
+             WHERE is_test IS NOT TRUE
+            """
+        )
+
+    @api.depends("res_model", "res_id")
+    def _compute_record_name(self):
+        by_model = {}
+        for participant in self:
+            by_model.setdefault(participant.res_model, []).append(participant.res_id)
+        names = {}
+        for model, ids in by_model.items():
+            if not model or model not in self.env:
+                continue
+            records = self.env[model].browse(ids).exists()
+            names.update({(model, r.id): r.display_name for r in records})
+        for participant in self:
+            participant.record_name = names.get(
+                (participant.res_model, participant.res_id),
+                _("Deleted record (%(id)s)", id=participant.res_id),
+            )
+
+    def _compute_trace_count(self):
+        data = self.env["marketing.automation.trace"]._read_group(
+            [("participant_id", "in", self.ids)], ["participant_id"], ["__count"]
+        )
+        counts = {participant.id: count for participant, count in data}
+        for participant in self:
+            participant.trace_count = counts.get(participant.id, 0)
+
+    def action_remove(self):
+        self.write({"state": "removed"})
+        self.env["marketing.automation.trace"].search(
+            [("participant_id", "in", self.ids), ("state", "=", "scheduled")]
+        ).write({"state": "canceled", "state_msg": _("The participant was removed.")})
+        return True
+
+    def action_open_record(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_run_next_test_step(self):
+        """Test run: execute the next scheduled trace now, whatever its date."""
+        self.ensure_one()
+        if not self.is_test:
+            raise UserError(_("Only test participants can be run step by step."))
+        trace = self.trace_ids.filtered(lambda t: t.state == "scheduled").sorted(
+            lambda t: (t.schedule_date, t.id)
+        )[:1]
+        if not trace:
+            raise UserError(_("This test participant has no step left to run."))
+        trace._execute()
+        return True
+
+    def _check_completed(self):
+        """Participants without scheduled traces left are completed."""
+        running = self.filtered(lambda p: p.state == "running")
+        if not running:
+            return
+        data = self.env["marketing.automation.trace"]._read_group(
+            [("participant_id", "in", running.ids), ("state", "=", "scheduled")],
+            ["participant_id"],
+            ["__count"],
+        )
+        busy = {participant.id for participant, _count in data}
+        running.filtered(lambda p: p.id not in busy).write({"state": "completed"})

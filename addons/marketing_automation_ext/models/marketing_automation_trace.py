@@ -1,0 +1,368 @@
+import logging
+
+from psycopg2 import errors as pg_errors
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL, split_every
+
+from .marketing_automation_activity import (
+    EVENT_FIELDS,
+    NOT_TRIGGER_FIELDS,
+    OPPOSITE_TRIGGERS,
+    TRACE_STATES,
+)
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 2000
+DEFAULT_CHUNK_SIZE = 1000
+
+
+class MarketingAutomationTrace(models.Model):
+    _name = "marketing.automation.trace"
+    _description = "Automated Campaign Trace"
+    _order = "schedule_date desc, id desc"
+    _rec_name = "activity_id"
+
+    participant_id = fields.Many2one(
+        "marketing.automation.participant", required=True, ondelete="cascade", index=True
+    )
+    activity_id = fields.Many2one(
+        "marketing.automation.activity", required=True, ondelete="cascade", index=True
+    )
+    occurrence = fields.Integer(default=1, required=True)
+    campaign_id = fields.Many2one(
+        related="participant_id.campaign_id", store=True, index=True, string="Campaign"
+    )
+    company_id = fields.Many2one(related="participant_id.company_id", store=True, index=True)
+    is_test = fields.Boolean(related="participant_id.is_test", store=True, string="Test")
+    res_model = fields.Char(related="participant_id.res_model", string="Record Model")
+    res_id = fields.Many2oneReference(
+        related="participant_id.res_id", model_field="res_model", string="Record ID"
+    )
+    record_name = fields.Char(related="participant_id.record_name", string="Record")
+    activity_type = fields.Selection(related="activity_id.activity_type")
+    parent_id = fields.Many2one(
+        "marketing.automation.trace",
+        string="Parent Trace",
+        ondelete="cascade",
+        index="btree_not_null",
+    )
+    child_ids = fields.One2many("marketing.automation.trace", "parent_id", string="Child Traces")
+    trigger_date = fields.Datetime(
+        required=True,
+        default=fields.Datetime.now,
+        help="The date the delay of the activity counts from.",
+    )
+    schedule_date = fields.Datetime(string="Scheduled On", required=True)
+    execution_date = fields.Datetime(string="Executed On", readonly=True)
+    state = fields.Selection(TRACE_STATES, default="scheduled", required=True)
+    state_msg = fields.Text(string="Reason")
+    mailing_trace_ids = fields.One2many(
+        "mailing.trace", "marketing_trace_id", string="Mailing Traces"
+    )
+    mailing_trace_status = fields.Selection(
+        related="mailing_trace_ids.trace_status", string="Delivery Status"
+    )
+    open_datetime = fields.Datetime(string="Opened On", readonly=True)
+    click_datetime = fields.Datetime(string="Clicked On", readonly=True)
+    reply_datetime = fields.Datetime(string="Replied On", readonly=True)
+    bounce_datetime = fields.Datetime(string="Bounced On", readonly=True)
+
+    _sql_constraints = [
+        (
+            "participant_activity_occurrence_uniq",
+            "UNIQUE(participant_id, activity_id, occurrence)",
+            "An activity runs once per participant and occurrence.",
+        ),
+    ]
+
+    def init(self):
+        # the scheduler only ever looks at scheduled traces: a small partial index keeps a
+        # tick with nothing due cheap whatever the history
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS marketing_automation_trace_due_idx
+                ON marketing_automation_trace (schedule_date)
+             WHERE state = 'scheduled'
+            """
+        )
+
+    # ------------------------------------------------------------------ ORM
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        traces = super().create(vals_list)
+        if traces:
+            self._wake_execute_cron(min(traces.mapped("schedule_date")))
+        return traces
+
+    # ------------------------------------------------------------------ METRICS
+
+    @api.model
+    def _get_metrics(self, groupby, domain):
+        """Counts per ``groupby`` value (campaign_id or activity_id) in a fixed number of
+        queries: {id: {metric: count}}. Test traces never count."""
+        domain = [*domain, ("is_test", "=", False)]
+        result = {}
+
+        def add(rows, metric=None):
+            for record, *rest in rows:
+                key = metric or rest[0]
+                bucket = result.setdefault(record.id, {})
+                bucket[key] = bucket.get(key, 0) + rest[-1]
+
+        add(self._read_group(domain, [groupby, "state"], ["__count"]))
+        for metric, field in (
+            ("opened", "open_datetime"),
+            ("clicked", "click_datetime"),
+            ("replied", "reply_datetime"),
+            ("bounced", "bounce_datetime"),
+        ):
+            add(self._read_group([*domain, (field, "!=", False)], [groupby], ["__count"]), metric)
+        sent_domain = [
+            *domain,
+            ("state", "=", "processed"),
+            (
+                "mailing_trace_ids.trace_status",
+                "in",
+                ("outgoing", "pending", "sent", "open", "reply"),
+            ),
+        ]
+        add(self._read_group(sent_domain, [groupby], ["__count"]), "sent")
+        return result
+
+    # ------------------------------------------------------------------ SCHEDULER
+
+    @api.model
+    def _get_batch_size(self):
+        param = (
+            self.env["ir.config_parameter"].sudo().get_param("marketing_automation_ext.batch_size")
+        )
+        return int(param) if param and param.isdigit() and int(param) > 0 else DEFAULT_BATCH_SIZE
+
+    @api.model
+    def _due_where(self, now):
+        return SQL(
+            """t.state = 'scheduled' AND t.schedule_date <= %s AND t.is_test IS NOT TRUE
+               AND EXISTS (SELECT 1 FROM marketing_automation_campaign c
+                            WHERE c.id = t.campaign_id AND c.state = 'running')""",
+            now,
+        )
+
+    @api.model
+    def _claim_due(self, limit=None):
+        """Lock and return at most ``limit`` due traces of running campaigns. Rows another
+        worker holds are skipped, so two workers never execute the same trace."""
+        self.flush_model()
+        now = fields.Datetime.now()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT t.id FROM marketing_automation_trace t
+                 WHERE %s
+                 ORDER BY t.schedule_date, t.id
+                 LIMIT %s
+                   FOR UPDATE OF t SKIP LOCKED
+                """,
+                self._due_where(now),
+                limit or self._get_batch_size(),
+            )
+        )
+        return self.browse([row[0] for row in rows])
+
+    @api.model
+    def _count_due(self):
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT count(*) FROM marketing_automation_trace t WHERE %s",
+                self._due_where(fields.Datetime.now()),
+            )
+        )
+        return rows[0][0]
+
+    @api.model
+    def _cron_execute(self):
+        """Execute one bounded batch of due traces. The cron runner commits after each call and
+        calls again while ``remaining`` is reported; past that, the cron is triggered again."""
+        try:
+            traces = self._claim_due()
+        except pg_errors.SerializationFailure:
+            # another worker changed the rows since this transaction's snapshot: retry soon
+            self.env.cr.rollback()
+            self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_execute")._trigger()
+            return
+        traces._execute()
+        remaining = self._count_due()
+        self.env["ir.cron"]._notify_progress(done=len(traces), remaining=remaining)
+        if remaining:
+            self._wake_execute_cron()
+        else:
+            self._wake_execute_cron(self._next_due_date())
+
+    @api.model
+    def _next_due_date(self):
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT min(t.schedule_date) FROM marketing_automation_trace t
+                  JOIN marketing_automation_campaign c ON c.id = t.campaign_id
+                 WHERE t.state = 'scheduled' AND c.state = 'running' AND t.is_test IS NOT TRUE
+                """
+            )
+        )
+        return rows[0][0]
+
+    @api.model
+    def _wake_execute_cron(self, at=None):
+        cron = self.env.ref(
+            "marketing_automation_ext.ir_cron_marketing_automation_execute",
+            raise_if_not_found=False,
+        )
+        if not cron:
+            return
+        now = fields.Datetime.now()
+        if at is None or at <= now:
+            cron.sudo()._trigger()
+        else:
+            cron.sudo()._trigger(at)
+
+    # ------------------------------------------------------------------ EXECUTION
+
+    def _execute(self):
+        """Execute these traces, activity by activity, in chunks: a chunk that fails is rolled
+        back to its savepoint and its traces are marked in error with the message."""
+        traces = self.filtered(lambda t: t.state == "scheduled")
+        if not traces:
+            return
+        now = fields.Datetime.now()
+        traces = traces._discard_unrunnable(now)
+        chunk_size = DEFAULT_CHUNK_SIZE
+        by_activity = {}
+        for trace in traces:
+            by_activity.setdefault(trace.activity_id, []).append(trace.id)
+        for activity, trace_ids in by_activity.items():
+            for chunk_ids in split_every(chunk_size, trace_ids):
+                chunk = self.browse(chunk_ids)
+                try:
+                    with self.env.cr.savepoint():
+                        activity._execute_traces(chunk)
+                        self.env.flush_all()
+                except Exception as error:
+                    _logger.info(
+                        "Activity %s failed for %s traces: %s", activity.id, len(chunk), error
+                    )
+                    chunk.write(
+                        {
+                            "state": "error",
+                            "execution_date": now,
+                            "state_msg": str(error) or error.__class__.__name__,
+                        }
+                    )
+        traces.participant_id._check_completed()
+
+    def _discard_unrunnable(self, now):
+        """Cancel or reject the traces that must not run; return the others."""
+        canceled, expired = self.browse(), self.browse()
+        for trace in self:
+            activity = trace.activity_id
+            if trace.participant_id.state == "removed":
+                canceled |= trace
+            elif activity.validity_enabled and trace.schedule_date + activity._get_validity() < now:
+                expired |= trace
+        # "not" triggers: the parent's event happened after all
+        for trigger, field in NOT_TRIGGER_FIELDS.items():
+            concerned = (self - canceled - expired).filtered(
+                lambda t, trigger=trigger: t.activity_id.trigger_type == trigger
+            )
+            canceled |= concerned.filtered(lambda t, field=field: t.parent_id[field])
+        if canceled:
+            canceled.write({"state": "canceled", "state_msg": _("No longer applicable.")})
+        if expired:
+            expired.write(
+                {
+                    "state": "rejected",
+                    "execution_date": now,
+                    "state_msg": _("Expired: not executed within the validity period."),
+                }
+            )
+        return self - canceled - expired
+
+    def _set_processed(self, now=None):
+        self.write({"state": "processed", "execution_date": now or fields.Datetime.now()})
+
+    def _set_rejected(self, message, now=None):
+        if self:
+            self.write(
+                {
+                    "state": "rejected",
+                    "execution_date": now or fields.Datetime.now(),
+                    "state_msg": message,
+                }
+            )
+
+    # ------------------------------------------------------------------ TRACKING EVENTS
+
+    def _process_event(self, event, event_date=None):
+        """A tracked event (``mail_open``, ``mail_click``, ``mail_reply``, ``mail_bounce``,
+        ``sms_click``, ``sms_bounce``) happened for these (parent) traces: record it, schedule
+        the children waiting for it and cancel the "not ..." children it contradicts."""
+        traces = self.filtered(lambda t: t.state == "processed")
+        if not traces:
+            return
+        event_date = event_date or fields.Datetime.now()
+        field = EVENT_FIELDS[event]
+        new_traces = traces.filtered(lambda t: not t[field])
+        new_traces.write({field: event_date})
+        if event == "mail_click":
+            # a click implies the mail was opened
+            traces.filtered(lambda t: not t.open_datetime).write({"open_datetime": event_date})
+        opposite = OPPOSITE_TRIGGERS.get(event, ())
+        if opposite:
+            to_cancel = self.search(
+                [
+                    ("parent_id", "in", traces.ids),
+                    ("state", "=", "scheduled"),
+                    ("activity_id.trigger_type", "in", opposite),
+                ]
+            )
+            to_cancel.write(
+                {
+                    "state": "canceled",
+                    "state_msg": _("Canceled: the participant reacted to the parent message."),
+                }
+            )
+        triggers = [event] + (["mail_open"] if event == "mail_click" else [])
+        for trigger in triggers:
+            children = traces.activity_id.child_ids.filtered(
+                lambda a, t=trigger: a.trigger_type == t
+            )
+            for activity in children:
+                parents = traces.filtered(
+                    lambda t, a=activity: (
+                        t.activity_id == a.parent_id and t.participant_id.state != "removed"
+                    )
+                )
+                existing = self.search(
+                    [("activity_id", "=", activity.id), ("parent_id", "in", parents.ids)]
+                )
+                parents -= existing.parent_id
+                if parents:
+                    parents.participant_id.filtered(lambda p: p.state == "completed").write(
+                        {"state": "running"}
+                    )
+                    activity._schedule_for(parents.participant_id, event_date, parents)
+
+    # ------------------------------------------------------------------ ACTIONS
+
+    def action_execute_now(self):
+        """Test run: execute these test traces now, whatever their date."""
+        self.filtered("is_test")._execute()
+        return True
+
+    def action_simulate_event(self):
+        """Test run: pretend the participant reacted (event in context ``simulate_event``)."""
+        event = self.env.context.get("simulate_event")
+        if event in EVENT_FIELDS:
+            self.filtered("is_test")._process_event(event)
+        return True

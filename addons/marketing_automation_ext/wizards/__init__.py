@@ -1,0 +1,2 @@
+from . import marketing_automation_test_run
+from . import marketing_automation_dry_run
