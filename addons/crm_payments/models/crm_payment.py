@@ -173,8 +173,9 @@ class CrmPayment(models.Model):
     @api.depends("operation_id", "lead_id")
     def _compute_campaign_id(self):
         for payment in self:
+            # the operation may be out of the user's reach (confidential, or no marketing rights)
             if payment.operation_id:
-                payment.campaign_id = payment.operation_id.utm_campaign_id
+                payment.campaign_id = payment.operation_id.sudo().utm_campaign_id
             elif not payment.campaign_id and payment.lead_id.campaign_id:
                 payment.campaign_id = payment.lead_id.campaign_id
 
@@ -295,7 +296,7 @@ class CrmPayment(models.Model):
 
     @api.onchange("campaign_id")
     def _onchange_campaign_id(self):
-        if self.operation_id and self.operation_id.utm_campaign_id != self.campaign_id:
+        if self.operation_id and self.operation_id.sudo().utm_campaign_id != self.campaign_id:
             self.operation_id = False
         if self.campaign_id and not self.operation_id:
             self.operation_id = self._get_operations_by_campaign(self.campaign_id).get(
@@ -336,7 +337,14 @@ class CrmPayment(models.Model):
             vals["operation_id"] = self._get_operations_by_campaign(campaign).get(
                 campaign.id, False
             )
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.get("date_due") and vals.get("state") != "overdue":
+            # an overdue payment given a later due date is due again (and overdue later, once more)
+            today = fields.Date.context_today(self)
+            self.filtered(lambda p: p.state == "overdue" and p.date_due >= today).write(
+                {"state": "due"}
+            )
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_paid(self):
@@ -351,22 +359,19 @@ class CrmPayment(models.Model):
 
     # ---- Actions ----------------------------------------------------------------------------
 
-    def _check_state_for(self, allowed_states, action):
-        for payment in self:
-            if payment.state not in allowed_states:
-                state = dict(self._fields["state"]._description_selection(self.env))[payment.state]
-                raise UserError(
-                    _(
-                        "Payment %(name)s is %(state)s: it cannot be %(action)s.",
-                        name=payment.name,
-                        state=state,
-                        action=action,
-                    )
-                )
+    def _check_state_for(self, allowed_states, message):
+        """Refuse the action when a payment is not in ``allowed_states``; ``message`` is a
+        translated text with the placeholders %(name)s and %(state)s."""
+        wrong = self.filtered(lambda p: p.state not in allowed_states)[:1]
+        if wrong:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(message % {"name": wrong.name, "state": labels[wrong.state]})
 
     def action_confirm(self):
         """Draft → due (or overdue when its due date has passed already)."""
-        self._check_state_for(("draft",), _("confirmed"))
+        self._check_state_for(
+            ("draft",), _("Payment %(name)s cannot be confirmed: it is %(state)s.")
+        )
         missing = self.filtered(lambda p: not p.date_due)
         if missing:
             raise UserError(
@@ -378,19 +383,27 @@ class CrmPayment(models.Model):
 
     def action_mark_paid(self):
         """Due, overdue (or draft) → paid, on today's date unless a paid date is set."""
-        self._check_state_for(("draft", "due", "overdue"), _("marked as paid"))
+        self._check_state_for(
+            ("draft", "due", "overdue"),
+            _("Payment %(name)s cannot be marked as paid: it is %(state)s."),
+        )
         today = fields.Date.context_today(self)
         for payment in self:
             payment.write({"state": "paid", "date_paid": payment.date_paid or today})
         return True
 
     def action_cancel(self):
-        self._check_state_for(("draft", "due", "overdue", "paid"), _("cancelled"))
+        self._check_state_for(
+            ("draft", "due", "overdue", "paid"),
+            _("Payment %(name)s cannot be cancelled: it is %(state)s."),
+        )
         self.write({"state": "cancelled", "date_paid": False})
         return True
 
     def action_reset_to_draft(self):
-        self._check_state_for(("cancelled",), _("reset to draft"))
+        self._check_state_for(
+            ("cancelled",), _("Payment %(name)s cannot be reset to draft: it is %(state)s.")
+        )
         self.write({"state": "draft"})
         return True
 

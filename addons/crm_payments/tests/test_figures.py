@@ -1,3 +1,4 @@
+from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import CrmPaymentsCase
@@ -25,10 +26,22 @@ class TestPaymentFigures(CrmPaymentsCase):
         )
 
     def test_operation_sets_campaign_and_back(self):
+        self.assertFalse(
+            self.user.has_group("marketing_ops.marketing_ops_group_user"),
+            "a payments user without marketing rights links operations all the same",
+        )
+        self.env.invalidate_all()
         payment = self.create_payment(operation_id=self.operation.id)
         self.assertEqual(payment.campaign_id, self.campaign)
         payment = self.create_payment(campaign_id=self.campaign.id)
         self.assertEqual(payment.operation_id, self.operation)
+        other = self.env["marketing.operation"].create({"name": "Autumn Expo"})
+        payment.campaign_id = other.utm_campaign_id
+        self.assertEqual(payment.operation_id, other)
+        with self.assertRefused(ValidationError, "must be the one of the marketing operation"):
+            payment.write(
+                {"operation_id": self.operation.id, "campaign_id": other.utm_campaign_id.id}
+            )
 
     def test_operation_revenue_counts_collected_payments(self):
         self.assertEqual(self.operation.actual_revenue, 2000.0)

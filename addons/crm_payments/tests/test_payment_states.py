@@ -35,9 +35,9 @@ class TestPaymentStates(CrmPaymentsCase):
             payment.action_confirm()
         payment.write({"date_due": self.days(3)})
         payment.action_confirm()
-        with self.assertRefused(UserError, f"Payment {payment.name} is Due"):
+        with self.assertRefused(UserError, f"{payment.name} cannot be confirmed: it is Due"):
             payment.action_confirm()
-        with self.assertRefused(UserError, f"Payment {payment.name} is Due"):
+        with self.assertRefused(UserError, f"{payment.name} cannot be reset to draft: it is Due"):
             payment.action_reset_to_draft()
         payment.action_mark_paid()
         with self.assertRefused(UserError, f"{payment.name} is paid and cannot be deleted"):
@@ -69,6 +69,15 @@ class TestPaymentStates(CrmPaymentsCase):
             Payment._cron_mark_overdue()
         self.assertEqual(len(due.activity_ids), 1, "the overdue follow-up happens once")
         self.assertFalse(later.activity_ids)
+
+    def test_overdue_rescheduled_is_due_again(self):
+        payment = self.create_payment(date_due=self.days(-2))
+        payment.action_confirm()
+        self.assertEqual(payment.state, "overdue")
+        payment.date_due = self.days(-1)
+        self.assertEqual(payment.state, "overdue", "still past its date")
+        payment.date_due = self.days(15)
+        self.assertEqual(payment.state, "due")
 
     def test_overdue_cron_batches(self):
         payments = self.create_payment() | self.create_payment() | self.create_payment()
