@@ -6,3 +6,4 @@ from . import test_confidentiality
 from . import test_templates
 from . import test_target_import
 from . import test_ui
+from . import test_translations
