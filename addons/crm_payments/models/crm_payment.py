@@ -19,6 +19,7 @@ class CrmPayment(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_due desc, id desc"
     _check_company_auto = True
+    _rec_names_search = ["name", "partner_id.complete_name", "lead_id.name"]
 
     # ---- Fields -----------------------------------------------------------------------------
 

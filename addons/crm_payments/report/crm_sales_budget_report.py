@@ -3,8 +3,9 @@ from odoo.tools import SQL
 
 
 class CrmSalesBudgetReport(models.Model):
-    """Budget, weighted forecast and actual revenue side by side, one row per budget line,
-    open opportunity, won opportunity and collected payment, dated in its period."""
+    """Budget, weighted forecast and actual revenue side by side: one row per month of a budget
+    line, per open opportunity (at its expected closing date), per won opportunity (at its closing
+    date) and per collected payment (at its paid date)."""
 
     _name = "crm.sales.budget.report"
     _description = "Sales Budget Analysis"
@@ -12,7 +13,15 @@ class CrmSalesBudgetReport(models.Model):
     _order = "date desc"
     _rec_name = "date"
     _depends = {
-        "crm.sales.budget": ["date_from", "user_id", "team_id", "company_id", "amount"],
+        "crm.sales.budget": [
+            "date_from",
+            "date_to",
+            "period_kind",
+            "user_id",
+            "team_id",
+            "company_id",
+            "amount",
+        ],
         "crm.lead": [
             "active",
             "type",
@@ -70,11 +79,19 @@ class CrmSalesBudgetReport(models.Model):
     )
 
     def _select_budget(self):
+        """One row per month of each budget line, with its share of the amount, so that a
+        quarter or year budget compares with the months it covers."""
         return SQL(
             """
-            SELECT 'budget' AS source, b.date_from AS date, b.user_id, b.team_id, b.company_id,
-                   b.amount AS budget, 0.0 AS forecast, 0.0 AS won_revenue, 0.0 AS collected
+            SELECT 'budget' AS source, month::date AS date, b.user_id, b.team_id, b.company_id,
+                   b.amount / CASE b.period_kind WHEN 'year' THEN 12
+                                                 WHEN 'quarter' THEN 3
+                                                 ELSE 1 END AS budget,
+                   0.0 AS forecast, 0.0 AS won_revenue, 0.0 AS collected
               FROM crm_sales_budget b
+             CROSS JOIN LATERAL generate_series(
+                   b.date_from, b.date_to, INTERVAL '1 month') AS month
+             WHERE b.date_from IS NOT NULL AND b.date_to IS NOT NULL
             """
         )
 

@@ -58,6 +58,29 @@ class TestSalesBudget(CrmPaymentsCase):
         with self.assertRefused(ValidationError, "overlaps another budget line"):
             self.budget(period_kind="year", year=2026)
 
+    def test_report_spreads_budgets_over_months(self):
+        self.budget(period_kind="quarter", year=2031, period_number=2, amount=9000.0)
+        self.budget(period_kind="year", year=2032, amount=12000.0, user_id=False)
+        self.env.flush_all()
+        Report = self.env["crm.sales.budget.report"].with_user(self.manager)
+        groups = Report.read_group(
+            [("team_id", "=", self.team.id), ("date", ">=", date(2031, 1, 1))],
+            ["budget:sum"],
+            ["date:month"],
+        )
+        self.assertEqual(
+            [(group["date:month"], group["budget"]) for group in groups[:3]],
+            [("April 2031", 3000.0), ("May 2031", 3000.0), ("June 2031", 3000.0)],
+        )
+        self.assertEqual(len(groups), 15)
+        self.assertEqual({group["budget"] for group in groups[3:]}, {1000.0})
+        [year] = Report.read_group(
+            [("team_id", "=", self.team.id), ("date", ">=", date(2032, 1, 1))],
+            ["budget:sum"],
+            ["date:year"],
+        )
+        self.assertEqual(year["budget"], 12000.0)
+
     def test_report_figures(self):
         self.budget(period_kind="month", year=self.today.year, period_number=self.today.month)
         self.opportunity(4000.0, 25.0)

@@ -109,3 +109,22 @@ class TestPaymentFigures(CrmPaymentsCase):
         # without payment rights, no figures and no error
         salesman = new_test_user(self.env, "cp_salesman", groups="sales_team.group_sale_salesman")
         self.assertEqual(self.lead.with_user(salesman).payment_count, 0)
+
+    def test_figures_in_one_query_whatever_the_number(self):
+        leads = self.env["crm.lead"].create(
+            [{"name": f"Batch deal {i}", "type": "opportunity"} for i in range(50)]
+        )
+        self.env["crm.payment"].create(
+            [{"lead_id": lead.id, "amount": 10.0, "partner_id": self.customer.id} for lead in leads]
+        )
+
+        def queries(records):
+            records.invalidate_recordset()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            records.mapped("payment_count")
+            return self.env.cr.sql_log_count - before
+
+        self.env.flush_all()
+        self.assertEqual(queries(leads[:1]), queries(leads))
+        self.assertEqual(leads.mapped("payment_count"), [1] * 50)
