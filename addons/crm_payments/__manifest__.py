@@ -26,5 +26,8 @@
         "data/mail_template_data.xml",
     ],
     "demo": ["demo/crm_payment_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["crm_payments/static/tests/tours/**/*"],
+    },
     "installable": True,
 }
