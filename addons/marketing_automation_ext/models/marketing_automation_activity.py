@@ -484,16 +484,17 @@ class MarketingAutomationActivity(models.Model):
                 participants = self.env["marketing.automation.participant"].search(
                     [
                         ("campaign_id", "=", activity.campaign_id.id),
-                        ("state", "=", "running"),
+                        ("state", "!=", "removed"),
                         ("is_test", "=", False),
                     ]
                 )
+                participants.filtered(lambda p: p.state == "completed").state = "running"
                 activity._schedule_for(participants, now)
                 continue
             domain = [
                 ("activity_id", "=", activity.parent_id.id),
                 ("state", "=", "processed"),
-                ("participant_id.state", "=", "running"),
+                ("participant_id.state", "!=", "removed"),
                 ("is_test", "=", False),
             ]
             event_field = EVENT_FIELDS.get(activity.trigger_type)
@@ -503,7 +504,9 @@ class MarketingAutomationActivity(models.Model):
                 domain.append((NOT_TRIGGER_FIELDS[activity.trigger_type], "=", False))
             parent_traces = Trace.search(domain)
             if parent_traces:
-                activity._schedule_for(parent_traces.participant_id, now, parent_traces)
+                participants = parent_traces.participant_id
+                participants.filtered(lambda p: p.state == "completed").state = "running"
+                activity._schedule_for(participants, now, parent_traces)
 
     def _reschedule_traces(self):
         """Move the scheduled traces of these activities to their trigger date plus the new

@@ -154,6 +154,7 @@ class MarketingAutomationTrace(models.Model):
     def _claim_due(self, limit=None):
         """Lock and return at most ``limit`` due traces of running campaigns. Rows another
         worker holds are skipped, so two workers never execute the same trace."""
+        self.env["marketing.automation.campaign"].flush_model(["state"])
         self.flush_model()
         now = fields.Datetime.now()
         rows = self.env.execute_query(
@@ -314,8 +315,8 @@ class MarketingAutomationTrace(models.Model):
         field = EVENT_FIELDS[event]
         new_traces = traces.filtered(lambda t: not t[field])
         new_traces.write({field: event_date})
-        if event == "mail_click":
-            # a click implies the mail was opened
+        if event in ("mail_click", "mail_reply"):
+            # a click or a reply implies the mail was opened
             traces.filtered(lambda t: not t.open_datetime).write({"open_datetime": event_date})
         opposite = OPPOSITE_TRIGGERS.get(event, ())
         if opposite:
@@ -332,7 +333,7 @@ class MarketingAutomationTrace(models.Model):
                     "state_msg": _("Canceled: the participant reacted to the parent message."),
                 }
             )
-        triggers = [event] + (["mail_open"] if event == "mail_click" else [])
+        triggers = [event] + (["mail_open"] if event in ("mail_click", "mail_reply") else [])
         for trigger in triggers:
             children = traces.activity_id.child_ids.filtered(
                 lambda a, t=trigger: a.trigger_type == t

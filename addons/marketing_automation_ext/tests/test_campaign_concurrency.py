@@ -1,0 +1,99 @@
+from odoo import SUPERUSER_ID, api
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignConcurrency(TransactionCase):
+    """Two workers claiming the same due traces at the same time, each on its own database
+    connection: the data is committed, then removed at the end."""
+
+    COUNT = 1000
+
+    def _setup_committed_campaign(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partners = env["res.partner"].create(
+                [
+                    {"name": f"ma_concurrent {i}", "email": f"ma_concurrent.{i}@test.example.com"}
+                    for i in range(self.COUNT)
+                ]
+            )
+            campaign = env["marketing.automation.campaign"].create(
+                {
+                    "name": "Concurrent campaign",
+                    "model_id": env["ir.model"]._get_id("res.partner"),
+                    "domain": repr([("name", "=like", "ma_concurrent %")]),
+                }
+            )
+            activity = env["marketing.automation.activity"].create(
+                {"name": "Mail", "campaign_id": campaign.id, "activity_type": "email"}
+            )
+            activity.mailing_id.write(
+                {
+                    "body_arch": "<p>Hello <t t-out='object.name'/></p>",
+                    "body_html": "<p>Hello <t t-out='object.name'/></p>",
+                }
+            )
+            campaign.action_start()
+            campaign._enrol_participants()
+            cr.commit()
+            return campaign.id, activity.mailing_id.id, partners.ids
+
+    def _cleanup(self, campaign_id, mailing_id, partner_ids):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            campaign = env["marketing.automation.campaign"].browse(campaign_id)
+            campaign.state = "stopped"
+            env["mail.mail"].search([("mailing_id", "=", mailing_id)]).unlink()
+            utm = campaign.utm_campaign_id
+            campaign.unlink()
+            env["mailing.mailing"].browse(mailing_id).unlink()
+            utm.unlink()
+            env["res.partner"].browse(partner_ids).unlink()
+            cr.commit()
+
+    def test_two_workers_never_run_a_trace_twice(self):
+        campaign_id, mailing_id, partner_ids = self._setup_committed_campaign()
+        try:
+            claimed = {"a": [], "b": []}
+            with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+                workers = {}
+                for name, cr in (("a", cr_a), ("b", cr_b)):
+                    # a worker that would wait for the other one fails instead of hanging
+                    cr.execute("SET lock_timeout = '10s'")
+                    workers[name] = api.Environment(cr, SUPERUSER_ID, {})[
+                        "marketing.automation.trace"
+                    ]
+                for _round in range(10):
+                    # both workers claim before either commits: the second one skips the rows
+                    # the first one holds
+                    batch_a = workers["a"]._claim_due(limit=300)
+                    batch_b = workers["b"]._claim_due(limit=300)
+                    if not batch_a and not batch_b:
+                        break
+                    self.assertFalse(set(batch_a.ids) & set(batch_b.ids))
+                    batch_a._execute()
+                    batch_b._execute()
+                    claimed["a"] += batch_a.ids
+                    claimed["b"] += batch_b.ids
+                    cr_a.commit()
+                    cr_b.commit()
+            self.assertTrue(claimed["a"] and claimed["b"], "both workers took a share")
+            self.assertFalse(set(claimed["a"]) & set(claimed["b"]))
+            self.assertEqual(len(claimed["a"]) + len(claimed["b"]), self.COUNT)
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                traces = env["marketing.automation.trace"].search(
+                    [("campaign_id", "=", campaign_id)]
+                )
+                self.assertEqual(len(traces), self.COUNT)
+                self.assertEqual(set(traces.mapped("state")), {"processed"})
+                mails = env["mail.mail"].search([("mailing_id", "=", mailing_id)])
+                self.assertEqual(len(mails), self.COUNT)
+                self.assertEqual(sorted(mails.mapped("res_id")), sorted(partner_ids))
+                self.assertEqual(
+                    len(env["mailing.trace"].search([("mass_mailing_id", "=", mailing_id)])),
+                    self.COUNT,
+                )
+        finally:
+            self._cleanup(campaign_id, mailing_id, partner_ids)

@@ -1,0 +1,233 @@
+from datetime import timedelta
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged, users
+
+from .common import NOW, MarketingAutomationCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignExecution(MarketingAutomationCommon):
+    def test_email_activity_queues_tracked_mails(self):
+        campaign = self._create_campaign()
+        email = self._create_activity(campaign, "Welcome")
+        no_email, blacklisted = self.partners[3], self.partners[4]
+        no_email.email = False
+        self.env["mail.blacklist"]._add(blacklisted.email)
+        with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():
+            self._start(campaign)
+            self.assertEqual(len(campaign.participant_ids), 5)
+            self._run_due()
+        self.assertEqual(self._trace_of(email, no_email).state, "rejected")
+        self.assertEqual(
+            self._trace_of(email, no_email).state_msg, "The record has no email address."
+        )
+        self.assertEqual(
+            self._trace_of(email, blacklisted).state_msg, "The email address is blacklisted."
+        )
+        processed = self._traces(email, "processed")
+        self.assertEqual(processed.participant_id.mapped("res_id"), self.partners[:3].ids)
+        mails = self._new_mails
+        self.assertEqual(len(mails), 3)
+        self.assertEqual(mails.mailing_id, email.mailing_id)
+        self.assertEqual(set(mails.mapped("res_id")), set(self.partners[:3].ids))
+        mail0 = mails.filtered(lambda m: m.res_id == self.partners[0].id)
+        self.assertIn("Hello ma_contact 0", mail0.body_html)
+        self.assertIn("/r/", mail0.body_html, "links are shortened through the link tracker")
+        self.assertNotIn("https://www.example.com/offer", mail0.body_html)
+        self.assertEqual(mail0.email_to, self.partners[0].email)
+        mailing_traces = processed.mailing_trace_ids
+        self.assertEqual(len(mailing_traces), 3)
+        self.assertEqual(mailing_traces.mass_mailing_id, email.mailing_id)
+        self.assertEqual(mailing_traces.campaign_id, campaign.utm_campaign_id)
+        # sending through the host adds the tracking pixel and the trace id to short links
+        with self.mock_mail_gateway():
+            mails.send()
+        sent = next(m for m in self._mails if self.partners[0].email in m["email_to"][0])
+        trace0 = self._trace_of(email, self.partners[0]).mailing_trace_ids
+        self.assertIn(f"/m/{trace0.id}", sent["body"])
+        self.assertIn("/mail/track/", sent["body"])
+        self.assertEqual(trace0.trace_status, "sent")
+        self.assertEqual(email.sent_count, 3)
+        self.assertEqual(campaign.sent_count, 3)
+        self.assertEqual(email.rejected_count, 2)
+        self.assertTrue(all(p.state == "completed" for p in campaign.participant_ids))
+
+    def test_campaign_creates_its_utm_campaign(self):
+        campaign = self._create_campaign(name="Spring")
+        self.assertEqual(campaign.utm_campaign_id.title, "Spring")
+        campaign.name = "Summer"
+        self.assertEqual(campaign.utm_campaign_id.title, "Summer")
+        email = self._create_activity(campaign, "Hello")
+        self.assertEqual(email.mailing_id.campaign_id, campaign.utm_campaign_id)
+        with self.assertRaises(ValidationError):
+            campaign.domain = "[('name', '=',"
+
+    def test_unique_field_deduplicates(self):
+        twins = self._create_partners(2, prefix="twin", email="same@test.example.com")
+        records = self.partners | twins
+        campaign = self._create_campaign(
+            records,
+            unique_field_id=self.env["ir.model.fields"]._get("res.partner", "email").id,
+        )
+        self._create_activity(campaign, "Hello")
+        with self.mock_datetime_and_now(NOW):
+            self._start(campaign)
+            campaign._enrol_participants()
+        self.assertEqual(len(campaign.participant_ids), 6)
+        self.assertEqual(
+            campaign.participant_ids.filtered(
+                lambda p: p.unique_value == "same@test.example.com"
+            ).res_id,
+            twins[0].id,
+        )
+
+    def test_delay_filter_and_expiry(self):
+        campaign = self._create_campaign()
+        email = self._create_activity(
+            campaign,
+            "Later",
+            interval_number=2,
+            interval_type="hours",
+            domain=repr([("name", "!=", "ma_contact 1")]),
+        )
+        expiring = self._create_activity(
+            campaign,
+            "Expiring",
+            activity_type="tags_add",
+            partner_category_ids=[(6, 0, self.tag_vip.ids)],
+            validity_enabled=True,
+            validity_number=30,
+            validity_type="minutes",
+        )
+        with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():
+            self._start(campaign)
+            self.assertEqual(
+                set(email.trace_ids.mapped("schedule_date")), {NOW + timedelta(hours=2)}
+            )
+            self.assertFalse(
+                self.env["marketing.automation.trace"]._claim_due().activity_id - expiring
+            )
+        with self.mock_datetime_and_now(NOW + timedelta(hours=3)), self.mock_mail_gateway():
+            self._run_due()
+        rejected = self._trace_of(email, self.partners[1])
+        self.assertEqual(rejected.state, "rejected")
+        self.assertEqual(rejected.state_msg, "The record no longer matches the activity filter.")
+        self.assertEqual(len(self._traces(email, "processed")), 4)
+        self.assertEqual(set(expiring.trace_ids.mapped("state")), {"rejected"})
+        self.assertIn("Expired", expiring.trace_ids[0].state_msg)
+
+    def test_failing_batch_is_rolled_back_and_recorded(self):
+        action = self.env["ir.actions.server"].create(
+            {
+                "name": "Failing action",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "state": "code",
+                "code": (
+                    "env['mail.mail'].create({'subject': 'leaked', 'email_to': 'x@test.example.com',"
+                    " 'body_html': '<p>x</p>'})\n"
+                    "records.write({'comment': 'touched'})\n"
+                    "raise UserError('Boom from the action')"
+                ),
+            }
+        )
+        campaign = self._create_campaign()
+        failing = self._create_activity(
+            campaign, "Failing", activity_type="server_action", server_action_id=action.id
+        )
+        email = self._create_activity(campaign, "Mail")
+        with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():
+            self._start(campaign)
+            self._run_due()
+        self.assertEqual(set(failing.trace_ids.mapped("state")), {"error"})
+        self.assertTrue(all("Boom from the action" in t.state_msg for t in failing.trace_ids))
+        self.assertEqual(set(email.trace_ids.mapped("state")), {"processed"})
+        self.assertFalse(self.env["mail.mail"].search([("subject", "=", "leaked")]))
+        self.assertFalse(any(self.partners.mapped("comment")))
+        self.assertEqual(len(self._new_mails.exists().filtered("mailing_id")), 5)
+        self.assertEqual(failing.error_count, 5)
+
+    @users("ma_campaign_user")
+    def test_server_action_reserved_to_managers(self):
+        action = (
+            self.env["ir.actions.server"]
+            .sudo()
+            .create(
+                {
+                    "name": "Harmless",
+                    "model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "state": "code",
+                    "code": "records.write({'comment': 'ok'})",
+                }
+            )
+        )
+        campaign = self._create_campaign()
+        with self.assertRaises(AccessError):
+            self._create_activity(
+                campaign, "Code", activity_type="server_action", server_action_id=action.id
+            )
+        activity = self._create_activity(campaign, "Tags", activity_type="tags_add")
+        with self.assertRaises(AccessError):
+            activity.write({"activity_type": "server_action", "server_action_id": action.id})
+        manager_activity = (
+            self.env["marketing.automation.activity"]
+            .with_user(self.ma_manager)
+            .create(
+                {
+                    "name": "Code",
+                    "campaign_id": campaign.id,
+                    "activity_type": "server_action",
+                    "server_action_id": action.id,
+                }
+            )
+        )
+        self.assertEqual(manager_activity.sudo().server_action_id, action)
+
+    def test_activity_tags_and_lead_actions(self):
+        salesman = new_salesman = self.env["res.users"].create(
+            {"name": "Sal Esman", "login": "ma_salesman", "email": "sal@test.example.com"}
+        )
+        self.partners.user_id = salesman
+        self.partners[0].user_id = False
+        hot = self.env["res.partner.category"].create({"name": "Hot test"})
+        campaign = self._create_campaign()
+        call = self._create_activity(
+            campaign,
+            "Call",
+            activity_type="schedule_activity",
+            mail_activity_type_id=self.env.ref("mail.mail_activity_data_call").id,
+            mail_activity_summary="Call them",
+        )
+        tag = self._create_activity(
+            campaign, "Tag", activity_type="tags_add", partner_category_ids=[(6, 0, hot.ids)]
+        )
+        self._create_activity(
+            campaign,
+            "Untag",
+            parent=tag,
+            activity_type="tags_remove",
+            partner_category_ids=[(6, 0, self.tag_vip.ids)],
+        )
+        self._create_activity(campaign, "Lead", activity_type="create_lead", lead_priority="2")
+        with self.mock_datetime_and_now(NOW):
+            self._start(campaign)
+            self._run_due()
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", self.partners.ids)]
+        )
+        self.assertEqual(len(activities), 5)
+        self.assertEqual(set(activities.mapped("summary")), {"Call them"})
+        self.assertEqual(
+            activities.filtered(lambda a: a.res_id != self.partners[0].id).user_id, new_salesman
+        )
+        self.assertEqual(
+            activities.filtered(lambda a: a.res_id == self.partners[0].id).user_id,
+            campaign.user_id,
+        )
+        self.assertEqual(set(call.trace_ids.mapped("state")), {"processed"})
+        for partner in self.partners:
+            self.assertIn(hot, partner.category_id)
+            self.assertNotIn(self.tag_vip, partner.category_id)
+        leads = self.env["crm.lead"].search([("campaign_id", "=", campaign.utm_campaign_id.id)])
+        self.assertEqual(leads.partner_id, self.partners)
+        self.assertEqual(set(leads.mapped("priority")), {"2"})

@@ -1,0 +1,126 @@
+from datetime import timedelta
+
+from odoo.tests import tagged
+
+from .common import NOW, MarketingAutomationCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignLiveEdits(MarketingAutomationCommon):
+    def test_new_activity_reaches_participants_past_its_parent(self):
+        campaign = self._create_campaign()
+        first = self._create_activity(
+            campaign,
+            "First",
+            activity_type="tags_add",
+            partner_category_ids=[(6, 0, self.tag_vip.ids)],
+        )
+        with self.mock_datetime_and_now(NOW):
+            self._start(campaign)
+            self._run_due()
+        self.assertEqual(len(self._traces(first, "processed")), 5)
+        later = NOW + timedelta(hours=5)
+        with self.mock_datetime_and_now(later), self.mock_mail_gateway():
+            follow_up = self._create_activity(
+                campaign, "Follow-up", parent=first, interval_number=1, interval_type="hours"
+            )
+            start_bis = self._create_activity(
+                campaign,
+                "Another start",
+                activity_type="tags_remove",
+                partner_category_ids=[(6, 0, self.tag_vip.ids)],
+            )
+            self.assertEqual(len(follow_up.trace_ids), 5)
+            self.assertEqual(
+                set(follow_up.trace_ids.mapped("schedule_date")), {later + timedelta(hours=1)}
+            )
+            self.assertEqual(follow_up.trace_ids.parent_id, first.trace_ids)
+            self.assertEqual(len(start_bis.trace_ids), 5)
+            # an event child of an email already sent waits for the event
+            on_open = self._create_activity(
+                campaign,
+                "On open",
+                parent=follow_up,
+                trigger_type="mail_open",
+                activity_type="tags_add",
+                partner_category_ids=[(6, 0, self.tag_vip.ids)],
+            )
+            self.assertFalse(on_open.trace_ids)
+        with self.mock_datetime_and_now(later + timedelta(hours=2)), self.mock_mail_gateway():
+            self._run_due()
+        self.assertEqual(len(self._traces(follow_up, "processed")), 5)
+        self.assertEqual(len(self._new_mails), 5)
+
+    def test_delay_change_moves_scheduled_traces(self):
+        campaign = self._create_campaign()
+        first = self._create_activity(campaign, "First")
+        second = self._create_activity(
+            campaign, "Second", parent=first, interval_number=2, interval_type="days"
+        )
+        with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():
+            self._start(campaign)
+            self._run_due()
+        self.assertEqual(set(second.trace_ids.mapped("schedule_date")), {NOW + timedelta(days=2)})
+        processed_trace = second.trace_ids[0]
+        with self.mock_datetime_and_now(NOW + timedelta(days=3)), self.mock_mail_gateway():
+            processed_trace._execute()  # already due: runs regardless of the next change
+        second.write({"interval_number": 1, "interval_type": "weeks"})
+        scheduled = second.trace_ids - processed_trace
+        self.assertEqual(set(scheduled.mapped("schedule_date")), {NOW + timedelta(weeks=1)})
+        self.assertEqual(processed_trace.state, "processed")
+        second.write({"interval_number": 1, "interval_type": "months"})
+        self.assertEqual(set(scheduled.mapped("schedule_date")), {NOW.replace(month=NOW.month + 1)})
+
+    def test_stop_cancels_scheduled_traces(self):
+        campaign = self._create_campaign()
+        first = self._create_activity(campaign, "First", interval_number=1, interval_type="days")
+        with self.mock_datetime_and_now(NOW):
+            self._start(campaign)
+        self.assertEqual(set(first.trace_ids.mapped("state")), {"scheduled"})
+        campaign.action_stop()
+        self.assertEqual(campaign.state, "stopped")
+        self.assertEqual(set(first.trace_ids.mapped("state")), {"canceled"})
+        with self.mock_datetime_and_now(NOW + timedelta(days=2)), self.mock_mail_gateway():
+            self._run_due()
+            self.assertFalse(self._new_mails)
+        self.assertEqual(first.scheduled_count, 0)
+
+    def test_removed_participant_is_skipped(self):
+        campaign = self._create_campaign()
+        first = self._create_activity(campaign, "First", interval_number=1, interval_type="days")
+        with self.mock_datetime_and_now(NOW):
+            self._start(campaign)
+        participant = campaign.participant_ids.filtered(lambda p: p.res_id == self.partners[0].id)
+        participant.action_remove()
+        self.assertEqual(self._trace_of(first, self.partners[0]).state, "canceled")
+        with self.mock_datetime_and_now(NOW + timedelta(days=2)), self.mock_mail_gateway():
+            self._run_due()
+            self.assertEqual(len(self._new_mails), 4)
+
+    def test_cron_reports_progress_and_wakes_up(self):
+        campaign = self._create_campaign()
+        self._create_activity(campaign, "First")
+        second = self._create_activity(
+            campaign,
+            "Second",
+            parent=campaign.activity_ids,
+            interval_number=3,
+            interval_type="days",
+        )
+        cron = self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_execute")
+        with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():
+            self._start(campaign)
+            self.env["ir.config_parameter"].set_param("marketing_automation_ext.batch_size", "2")
+            cron_with_progress, progress = cron._add_progress()
+            cron_with_progress.with_context(ir_cron_progress_id=progress.id).env[
+                "marketing.automation.trace"
+            ]._cron_execute()
+            self.assertEqual((progress.done, progress.remaining), (2, 3))
+            self.env["ir.config_parameter"].set_param("marketing_automation_ext.batch_size", "100")
+            self.env["marketing.automation.trace"].with_context(
+                ir_cron_progress_id=progress.id
+            )._cron_execute()
+            self.assertEqual((progress.done, progress.remaining), (3, 0))
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        self.assertIn(NOW + timedelta(days=3), triggers.mapped("call_at"))
+        self.assertEqual(len(second.trace_ids), 5)
