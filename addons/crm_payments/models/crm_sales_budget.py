@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
@@ -97,23 +98,33 @@ class CrmSalesBudget(models.Model):
 
     @api.constrains("user_id", "team_id", "date_from", "date_to", "company_id")
     def _check_overlap(self):
-        for budget in self:
-            overlapping = self.search_count(
-                [
-                    ("id", "!=", budget.id),
-                    ("user_id", "=", budget.user_id.id),
-                    ("team_id", "=", budget.team_id.id),
-                    ("company_id", "=", budget.company_id.id),
-                    ("date_from", "<=", budget.date_to),
-                    ("date_to", ">=", budget.date_from),
-                ],
-                limit=1,
+        """One budget per salesperson and team for any day: a quarter and one of its months
+        cannot both be budgeted (the analysis would count them twice). One query for all."""
+        self.flush_model(["user_id", "team_id", "date_from", "date_to", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT a.id
+                  FROM crm_sales_budget a
+                  JOIN crm_sales_budget b
+                    ON b.id != a.id
+                   AND b.company_id = a.company_id
+                   AND b.user_id IS NOT DISTINCT FROM a.user_id
+                   AND b.team_id IS NOT DISTINCT FROM a.team_id
+                   AND b.date_from <= a.date_to
+                   AND b.date_to >= a.date_from
+                 WHERE a.id IN %s
+                 LIMIT 1
+                """,
+                tuple(self.ids),
             )
-            if overlapping:
-                raise ValidationError(
-                    _(
-                        "Budget %(name)s overlaps another budget line of the same salesperson "
-                        "and team.",
-                        name=budget.name,
-                    )
+        )
+        row = self.env.cr.fetchone()
+        if row:
+            raise ValidationError(
+                _(
+                    "Budget %(name)s overlaps another budget line of the same salesperson "
+                    "and team.",
+                    name=self.browse(row[0]).name,
                 )
+            )
