@@ -451,28 +451,56 @@ class MarketingAutomationActivity(models.Model):
 
     def _schedule_for(self, participants, base_date, parent_traces=None):
         """Create the traces of these activities for ``participants``, due at ``base_date`` plus
-        each activity's delay. ``parent_traces`` (one per participant) links the new traces to
-        the trace that triggered them."""
+        each activity's delay, in one insert per activity. ``parent_traces`` (one per participant)
+        links the new traces to the trace that triggered them. A trace that already exists for
+        the same participant, activity and occurrence is left alone (unique key)."""
+        Trace = self.env["marketing.automation.trace"]
         if not self or not participants:
-            return self.env["marketing.automation.trace"]
-        parent_by_participant = {}
+            return Trace
+        parents = {}
         if parent_traces:
-            parent_by_participant = {t.participant_id.id: t for t in parent_traces}
-        vals_list = []
+            parents = {trace.participant_id.id: trace.id for trace in parent_traces}
+        participant_ids = participants.ids
+        parent_ids = [parents.get(participant_id) for participant_id in participant_ids]
+        now, uid = fields.Datetime.now(), self.env.uid
+        self.env.flush_all()
+        trace_ids, due_dates = [], []
         for activity in self:
             schedule_date = base_date + activity._get_delay()
-            for participant in participants:
-                parent = parent_by_participant.get(participant.id)
-                vals_list.append(
-                    {
-                        "participant_id": participant.id,
-                        "activity_id": activity.id,
-                        "parent_id": parent.id if parent else False,
-                        "trigger_date": base_date,
-                        "schedule_date": schedule_date,
-                    }
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO marketing_automation_trace (participant_id, activity_id,
+                           occurrence, campaign_id, company_id, is_test, parent_id, trigger_date,
+                           schedule_date, state, create_date, create_uid, write_date, write_uid)
+                    SELECT p.id, %s, 1, p.campaign_id, p.company_id, p.is_test, t.parent, %s, %s,
+                           'scheduled', %s, %s, %s, %s
+                      FROM unnest(%s::int[], %s::int[]) AS t(participant, parent)
+                      JOIN marketing_automation_participant p ON p.id = t.participant
+                        ON CONFLICT (participant_id, activity_id, occurrence) DO NOTHING
+                 RETURNING id
+                    """,
+                    activity.id,
+                    base_date,
+                    schedule_date,
+                    now,
+                    uid,
+                    now,
+                    uid,
+                    participant_ids,
+                    parent_ids,
                 )
-        return self.env["marketing.automation.trace"].create(vals_list)
+            )
+            if rows:
+                trace_ids += [row[0] for row in rows]
+                due_dates.append(schedule_date)
+        self.invalidate_recordset(["trace_ids"])
+        participants.invalidate_recordset(["trace_ids"])
+        if parent_traces:
+            parent_traces.invalidate_recordset(["child_ids"])
+        if due_dates:
+            Trace._wake_execute_cron(min(due_dates))
+        return Trace.browse(trace_ids)
 
     def _schedule_for_running_campaigns(self):
         """A new activity of a running campaign reaches the participants already past its
@@ -649,63 +677,121 @@ class MarketingAutomationActivity(models.Model):
         return prefix, suffix
 
     def _queue_mails(self, mailing, traces, emails):
+        """Queue one outgoing mail per trace with its mailing trace, in three set-based inserts
+        (messages, mails, mailing traces): the same rows the host's mass mailing composer writes,
+        without one ORM create per recipient."""
         model = self.campaign_id.model_name
         res_ids = traces.mapped("participant_id.res_id")
+        records = self.env[model].browse(res_ids)
         source = self._get_mail_body_source(mailing)
         bodies = mailing._render_template(
             source, model, res_ids, engine="qweb", options={"post_process": False}
         )
         subjects = mailing._render_field("subject", res_ids)
         prefix, suffix = self._get_mail_layout()
-        reply_to = mailing.reply_to if mailing.reply_to_mode == "new" else False
+        if mailing.reply_to_mode == "new" and mailing.reply_to:
+            reply_tos = dict.fromkeys(res_ids, mailing.reply_to)
+        else:
+            reply_tos = records._notify_get_reply_to(default=mailing.email_from)
         author_id = self.campaign_id.user_id.partner_id.id or self.env.user.partner_id.id
-        attachment_commands = [Command.link(a.id) for a in mailing.attachment_ids]
-        base_vals = {
-            "author_id": author_id,
-            "email_from": mailing.email_from,
-            "mail_server_id": mailing.mail_server_id.id,
-            "mailing_id": mailing.id,
-            "model": model,
-            "message_type": "email_outgoing",
-            "auto_delete": not mailing.keep_archives,
-            "state": "outgoing",
-            "record_name": False,
-        }
-        if reply_to:
-            base_vals["reply_to"] = reply_to
-        mail_vals_list, message_ids = [], []
-        for trace in traces:
-            res_id = trace.participant_id.res_id
-            message_id = tools.mail.generate_tracking_message_id(f"{res_id}-mailing")
-            message_ids.append(message_id)
-            vals = dict(
-                base_vals,
-                res_id=res_id,
-                subject=subjects.get(res_id) or "",
-                body_html=f"{prefix}{bodies.get(res_id) or ''}{suffix}",
-                email_to=emails[res_id],
-                message_id=message_id,
+        now, uid = fields.Datetime.now(), self.env.uid
+        message_ids = [
+            tools.mail.generate_tracking_message_id(f"{res_id}-mailing") for res_id in res_ids
+        ]
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO mail_message (author_id, body, create_date, create_uid, date,
+                       email_add_signature, email_from, mail_server_id, message_id, message_type,
+                       model, reply_to, res_id, subject, write_date, write_uid)
+                SELECT %s, '', %s, %s, %s, TRUE, %s, %s, t.message_id, 'email_outgoing',
+                       %s, t.reply_to, t.res_id, t.subject, %s, %s
+                  FROM unnest(%s::varchar[], %s::varchar[], %s::int[], %s::varchar[])
+                       AS t(message_id, reply_to, res_id, subject)
+             RETURNING id, message_id
+                """,
+                author_id,
+                now,
+                uid,
+                now,
+                mailing.email_from,
+                mailing.mail_server_id.id or None,
+                model,
+                now,
+                uid,
+                message_ids,
+                [reply_tos.get(res_id) or None for res_id in res_ids],
+                res_ids,
+                [subjects.get(res_id) or "" for res_id in res_ids],
             )
-            if attachment_commands:
-                vals["attachment_ids"] = attachment_commands
-            mail_vals_list.append(vals)
-        mails = self.env["mail.mail"].sudo().create(mail_vals_list)
-        self.env["mailing.trace"].sudo().create(
-            [
-                {
-                    "trace_type": "mail",
-                    "mail_mail_id": mail.id,
-                    "email": emails[trace.participant_id.res_id],
-                    "message_id": message_id,
-                    "model": model,
-                    "res_id": trace.participant_id.res_id,
-                    "mass_mailing_id": mailing.id,
-                    "marketing_trace_id": trace.id,
-                }
-                for trace, mail, message_id in zip(traces, mails, message_ids, strict=False)
-            ]
         )
-        return mails
+        message_by_msgid = {msgid: message for message, msgid in rows}
+        mail_message_ids = [message_by_msgid[msgid] for msgid in message_ids]
+        if mailing.attachment_ids:
+            self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO message_attachment_rel (message_id, attachment_id)
+                    SELECT m, a FROM unnest(%s::int[]) m CROSS JOIN unnest(%s::int[]) a
+                    """,
+                    mail_message_ids,
+                    mailing.attachment_ids.ids,
+                )
+            )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO mail_mail (auto_delete, body_html, create_date, create_uid, email_to,
+                       mail_message_id, mailing_id, state, write_date, write_uid)
+                SELECT %s, t.body, %s, %s, t.email_to, t.message, %s, 'outgoing', %s, %s
+                  FROM unnest(%s::text[], %s::varchar[], %s::int[]) AS t(body, email_to, message)
+             RETURNING id, mail_message_id
+                """,
+                not mailing.keep_archives,
+                now,
+                uid,
+                mailing.id,
+                now,
+                uid,
+                [f"{prefix}{bodies.get(res_id) or ''}{suffix}" for res_id in res_ids],
+                [emails[res_id] for res_id in res_ids],
+                mail_message_ids,
+            )
+        )
+        mail_by_message = {message: mail for mail, message in rows}
+        mail_ids = [mail_by_message[message] for message in mail_message_ids]
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO mailing_trace (create_date, create_uid, write_date, write_uid, email,
+                       mail_mail_id, mail_mail_id_int, mass_mailing_id, campaign_id, message_id,
+                       model, res_id, trace_status, trace_type, marketing_trace_id)
+                SELECT %s, %s, %s, %s, t.email, t.mail, t.mail, %s, %s, t.message_id, %s, t.res_id,
+                       'outgoing', 'mail', t.trace
+                  FROM unnest(%s::varchar[], %s::int[], %s::varchar[], %s::int[], %s::int[])
+                       AS t(email, mail, message_id, res_id, trace)
+                """,
+                now,
+                uid,
+                now,
+                uid,
+                mailing.id,
+                mailing.campaign_id.id or None,
+                model,
+                [emails[res_id] for res_id in res_ids],
+                mail_ids,
+                message_ids,
+                res_ids,
+                traces.ids,
+            )
+        )
+        self.env["mail.message"].invalidate_model()
+        self.env["mail.mail"].invalidate_model()
+        self.env["mailing.trace"].invalidate_model()
+        traces.invalidate_recordset(["mailing_trace_ids"])
+        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+        return self.env["mail.mail"].browse(mail_ids)
 
     def _execute_sms(self, traces):
         """Queue one SMS per record with its mailing trace and tracker, links shortened."""

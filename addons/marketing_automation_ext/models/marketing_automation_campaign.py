@@ -363,30 +363,45 @@ class MarketingAutomationCampaign(models.Model):
         return total
 
     def _create_participants(self, res_ids, is_test=False):
-        """Create participants for ``res_ids`` and schedule their start activities."""
+        """Create participants for ``res_ids`` in one insert (a record already enrolled is
+        skipped by the unique index) and schedule their start activities."""
         self.ensure_one()
         unique_values = {}
         if self.unique_field_id and not is_test:
             fname = self.unique_field_id.name
-            records = self.env[self.model_name].browse(res_ids)
-            for record in records:
+            for record in self.env[self.model_name].browse(res_ids):
                 value = record[fname]
                 if isinstance(value, models.BaseModel):
                     value = value.id
-                unique_values[record.id] = str(value) if value not in (False, None) else False
-        now = fields.Datetime.now()
-        participants = self.env["marketing.automation.participant"].create(
-            [
-                {
-                    "campaign_id": self.id,
-                    "res_id": res_id,
-                    "is_test": is_test,
-                    "enrol_date": now,
-                    "unique_value": unique_values.get(res_id, False),
-                }
-                for res_id in res_ids
-            ]
+                unique_values[record.id] = str(value) if value not in (False, None) else None
+        now, uid = fields.Datetime.now(), self.env.uid
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO marketing_automation_participant (campaign_id, company_id, res_model,
+                       res_id, state, enrol_date, is_test, unique_value, create_date, create_uid,
+                       write_date, write_uid)
+                SELECT %s, %s, %s, t.res_id, 'running', %s, %s, t.unique_value, %s, %s, %s, %s
+                  FROM unnest(%s::int[], %s::varchar[]) AS t(res_id, unique_value)
+                    ON CONFLICT DO NOTHING
+             RETURNING id
+                """,
+                self.id,
+                self.company_id.id,
+                self.model_name,
+                now,
+                is_test,
+                now,
+                uid,
+                now,
+                uid,
+                list(res_ids),
+                [unique_values.get(res_id) for res_id in res_ids],
+            )
         )
+        participants = self.env["marketing.automation.participant"].browse([row[0] for row in rows])
+        self.invalidate_recordset(["participant_ids"])
         start_activities = self.activity_ids.filtered(lambda a: a.trigger_type == "begin")
         start_activities._schedule_for(participants, now)
         return participants

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class MarketingAutomationParticipant(models.Model):
@@ -99,14 +100,25 @@ class MarketingAutomationParticipant(models.Model):
         return True
 
     def _check_completed(self):
-        """Participants without scheduled traces left are completed."""
+        """Participants without scheduled traces left are completed (one statement)."""
         running = self.filtered(lambda p: p.state == "running")
         if not running:
             return
-        data = self.env["marketing.automation.trace"]._read_group(
-            [("participant_id", "in", running.ids), ("state", "=", "scheduled")],
-            ["participant_id"],
-            ["__count"],
+        self.env["marketing.automation.trace"].flush_model(["state", "participant_id"])
+        running.flush_recordset(["state"])
+        now = fields.Datetime.now()
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE marketing_automation_participant p
+                   SET state = 'completed', write_date = %s, write_uid = %s
+                 WHERE p.id = ANY(%s) AND p.state = 'running'
+                   AND NOT EXISTS (SELECT 1 FROM marketing_automation_trace t
+                                    WHERE t.participant_id = p.id AND t.state = 'scheduled')
+                """,
+                now,
+                self.env.uid,
+                running.ids,
+            )
         )
-        busy = {participant.id for participant, _count in data}
-        running.filtered(lambda p: p.id not in busy).write({"state": "completed"})
+        running.invalidate_recordset(["state", "write_date", "write_uid"])

@@ -289,18 +289,37 @@ class MarketingAutomationTrace(models.Model):
             )
         return self - canceled - expired
 
+    def _set_state(self, state, now=None, message=None):
+        """Set the state of these traces in one statement (execution marks thousands at once)."""
+        if not self:
+            return
+        self.flush_recordset()
+        now = now or fields.Datetime.now()
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE marketing_automation_trace
+                   SET state = %s, execution_date = %s, state_msg = %s,
+                       write_date = %s, write_uid = %s
+                 WHERE id = ANY(%s)
+                """,
+                state,
+                now,
+                message,
+                now,
+                self.env.uid,
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(
+            ["state", "execution_date", "state_msg", "write_date", "write_uid"]
+        )
+
     def _set_processed(self, now=None):
-        self.write({"state": "processed", "execution_date": now or fields.Datetime.now()})
+        self._set_state("processed", now)
 
     def _set_rejected(self, message, now=None):
-        if self:
-            self.write(
-                {
-                    "state": "rejected",
-                    "execution_date": now or fields.Datetime.now(),
-                    "state_msg": message,
-                }
-            )
+        self._set_state("rejected", now, message)
 
     # ------------------------------------------------------------------ TRACKING EVENTS
 

@@ -88,6 +88,12 @@ class MarketingAutomationCommon(MassMailCommon):
             traces._execute()
         raise AssertionError("The scheduler did not drain the due traces")
 
+    def _queued_mails(self, campaign):
+        """The mails the campaign's email activities queued (they bypass the ORM create)."""
+        return self.env["mail.mail"].search(
+            [("mailing_id", "in", campaign.activity_ids.mailing_id.ids)], order="id"
+        )
+
     def _traces(self, activity, state=None):
         traces = activity.trace_ids
         if state:

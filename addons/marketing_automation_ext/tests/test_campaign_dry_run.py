@@ -45,7 +45,8 @@ class TestCampaignDryAndTestRuns(MarketingAutomationCommon):
             campaign._enrol_participants()
             self._run_due()
             self.assertEqual(
-                len(self._new_mails), result["activities"][campaign.activity_ids[0].id]["reached"]
+                len(self._queued_mails(campaign)),
+                result["activities"][campaign.activity_ids[0].id]["reached"],
             )
         self.assertEqual(len(campaign.participant_ids), result["entering"])
         for activity in campaign.activity_ids:
@@ -76,7 +77,7 @@ class TestCampaignDryAndTestRuns(MarketingAutomationCommon):
             )
             for _step in range(4):
                 participant.action_run_next_test_step()
-            self.assertEqual(len(self._new_mails), 1)
+            self.assertEqual(len(self._queued_mails(campaign)), 1)
         self.assertEqual(
             sorted(participant.trace_ids.mapped("state")),
             ["processed", "processed", "processed", "rejected"],

@@ -49,7 +49,7 @@ class TestCampaignLiveEdits(MarketingAutomationCommon):
         with self.mock_datetime_and_now(later + timedelta(hours=2)), self.mock_mail_gateway():
             self._run_due()
         self.assertEqual(len(self._traces(follow_up, "processed")), 5)
-        self.assertEqual(len(self._new_mails), 5)
+        self.assertEqual(len(self._queued_mails(campaign)), 5)
 
     def test_delay_change_moves_scheduled_traces(self):
         campaign = self._create_campaign()
@@ -82,7 +82,7 @@ class TestCampaignLiveEdits(MarketingAutomationCommon):
         self.assertEqual(set(first.trace_ids.mapped("state")), {"canceled"})
         with self.mock_datetime_and_now(NOW + timedelta(days=2)), self.mock_mail_gateway():
             self._run_due()
-            self.assertFalse(self._new_mails)
+            self.assertFalse(self._queued_mails(campaign))
         self.assertEqual(first.scheduled_count, 0)
 
     def test_removed_participant_is_skipped(self):
@@ -95,7 +95,7 @@ class TestCampaignLiveEdits(MarketingAutomationCommon):
         self.assertEqual(self._trace_of(first, self.partners[0]).state, "canceled")
         with self.mock_datetime_and_now(NOW + timedelta(days=2)), self.mock_mail_gateway():
             self._run_due()
-            self.assertEqual(len(self._new_mails), 4)
+            self.assertEqual(len(self._queued_mails(campaign)), 4)
 
     def test_cron_reports_progress_and_wakes_up(self):
         campaign = self._create_campaign()

@@ -42,7 +42,7 @@ class TestCampaignTriggers(MarketingAutomationCommon):
         replied = self._tag_child(campaign, "Replied", parent, "mail_reply")
         not_replied = self._tag_child(campaign, "Not replied", parent, "mail_not_reply", **day)
         bounced = self._tag_child(campaign, "Bounced", parent, "mail_bounce")
-        p_open, p_click, p_reply, p_bounce, p_none = self.partners
+        p_open, p_click, p_reply, p_bounce, _p_none = self.partners
         with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():
             self._start(campaign)
             self._run_due()
@@ -54,7 +54,7 @@ class TestCampaignTriggers(MarketingAutomationCommon):
                     set(activity.trace_ids.mapped("schedule_date")), {NOW + timedelta(days=1)}
                 )
             self.assertFalse((opened | clicked | replied | bounced).trace_ids)
-            mails = self._new_mails
+            mails = self._queued_mails(campaign)
             mails.send()
         mailing = parent.mailing_id
 

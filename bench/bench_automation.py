@@ -1,0 +1,182 @@
+"""Benchmarks of the campaign engine (SPEC section 5), run by ``bench/run.sh``.
+
+For each size: create the partners (set-based), a campaign with one email activity, enrol them,
+then execute the activity up to queued ``mail.mail`` and ``mailing.trace`` rows, batch by batch and
+committing each batch as the cron does. Prints seconds, participants per second, SQL queries per
+participant and the peak memory of the process. ``--host N`` also times the host's own
+``mailing.mailing.action_send_mail()`` on N partners with the same content.
+"""
+
+import argparse
+import resource
+import sys
+import time
+
+BODY = (
+    '<div class="o_layout"><p>Hello <t t-out="object.name"/>,</p>'
+    '<p>Our <a href="https://www.example.com/catalogue">new catalogue</a> is out.</p></div>'
+)
+
+
+def parse_args():
+    argv = sys.argv[1:]
+    odoo_args = []
+    if "--" in argv:
+        index = argv.index("--")
+        argv, odoo_args = argv[:index], argv[index + 1 :]
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--odoo-src", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--batch", type=int, default=5000, help="traces per cron batch")
+    parser.add_argument("--host", type=int, default=0, help="also time the host's mailing on N")
+    return parser.parse_args(argv), odoo_args
+
+
+def peak_memory_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def create_partners(env, prefix, count):
+    env.cr.execute(
+        """
+        INSERT INTO res_partner (name, complete_name, email, email_normalized, active, type,
+                                 is_company, lang, create_date, write_date, create_uid, write_uid)
+        SELECT %(prefix)s || ' ' || n, %(prefix)s || ' ' || n,
+               %(prefix)s || '.' || n || '@bench.example.com',
+               %(prefix)s || '.' || n || '@bench.example.com',
+               TRUE, 'contact', FALSE, 'en_US', now() at time zone 'UTC', now() at time zone 'UTC', 1, 1
+          FROM generate_series(1, %(count)s) AS n
+        """,
+        {"prefix": prefix, "count": count},
+    )
+    env.cr.commit()
+
+
+def bench_campaign(odoo, registry, size, batch):
+    prefix = f"bench{size}"
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        create_partners(env, prefix, size)
+        campaign = env["marketing.automation.campaign"].create(
+            {
+                "name": f"Bench {size}",
+                "model_id": env["ir.model"]._get_id("res.partner"),
+                "domain": repr([("name", "=like", f"{prefix} %")]),
+            }
+        )
+        activity = env["marketing.automation.activity"].create(
+            {"name": "Catalogue", "campaign_id": campaign.id, "activity_type": "email"}
+        )
+        activity.mailing_id.write({"body_arch": BODY, "body_html": BODY, "subject": "Catalogue"})
+        campaign.action_start()
+        cr.commit()
+
+        start = time.perf_counter()
+        enrolled = campaign._enrol_participants()
+        cr.commit()
+        enrol_seconds = time.perf_counter() - start
+
+        Trace = env["marketing.automation.trace"]
+        queries_before = cr.sql_log_count
+        start = time.perf_counter()
+        executed = 0
+        while True:
+            traces = Trace._claim_due(limit=batch)
+            if not traces:
+                break
+            traces._execute()
+            executed += len(traces)
+            cr.commit()
+            env.invalidate_all()
+        seconds = time.perf_counter() - start
+        queries = cr.sql_log_count - queries_before
+        cr.execute("SELECT count(*) FROM mail_mail WHERE mailing_id = %s", [activity.mailing_id.id])
+        mails = cr.fetchone()[0]
+        cr.execute(
+            "SELECT count(*) FROM mailing_trace WHERE mass_mailing_id = %s",
+            [activity.mailing_id.id],
+        )
+        mailing_traces = cr.fetchone()[0]
+        return {
+            "size": size,
+            "enrolled": enrolled,
+            "enrol_seconds": enrol_seconds,
+            "executed": executed,
+            "seconds": seconds,
+            "queries": queries,
+            "mails": mails,
+            "mailing_traces": mailing_traces,
+        }
+
+
+def bench_host(odoo, registry, size):
+    prefix = f"host{size}"
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        create_partners(env, prefix, size)
+        res_ids = env["res.partner"].search([("name", "=like", f"{prefix} %")]).ids
+        mailing = env["mailing.mailing"].create(
+            {
+                "subject": "Catalogue",
+                "body_arch": BODY,
+                "body_html": BODY,
+                "mailing_model_id": env["ir.model"]._get_id("res.partner"),
+                "mailing_domain": repr([("id", "in", res_ids)]),
+            }
+        )
+        cr.commit()
+        queries_before = cr.sql_log_count
+        start = time.perf_counter()
+        mailing.action_send_mail(res_ids)
+        cr.commit()
+        seconds = time.perf_counter() - start
+        return {"size": size, "seconds": seconds, "queries": cr.sql_log_count - queries_before}
+
+
+def main():
+    args, odoo_args = parse_args()
+    sys.path.insert(0, args.odoo_src)
+    import odoo  # noqa: PLC0415 — the Odoo source is only known at run time
+    from odoo.tools import config  # noqa: PLC0415
+
+    config.parse_config([*odoo_args, "-d", args.db, "--log-level", "warn"])
+    odoo.tools.config["sql_log_count"] = True
+    registry = odoo.modules.registry.Registry(args.db)
+
+    print()
+    print("One email activity, up to queued mail.mail and mailing.trace (SPEC 5: <= 100 s at 100k)")
+    header = (
+        f"{'participants':>12} {'enrol s':>8} {'execute s':>10} {'per s':>9} "
+        f"{'queries/p':>9} {'mails':>8} {'traces':>8} {'peak MB':>8}"
+    )
+    print(header)
+    results = []
+    for size in args.sizes:
+        result = bench_campaign(odoo, registry, size, args.batch)
+        results.append(result)
+        print(
+            f"{size:>12} {result['enrol_seconds']:>8.1f} {result['seconds']:>10.1f} "
+            f"{result['executed'] / result['seconds']:>9.0f} "
+            f"{result['queries'] / max(result['executed'], 1):>9.3f} "
+            f"{result['mails']:>8} {result['mailing_traces']:>8} {peak_memory_mb():>8.0f}",
+            flush=True,
+        )
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        ratio = (last["seconds"] / last["executed"]) / (first["seconds"] / first["executed"])
+        print(f"time per participant at {last['size']} / at {first['size']}: {ratio:.2f}")
+    if args.host:
+        host = bench_host(odoo, registry, args.host)
+        ours = next((r for r in results if r["size"] == args.host), None)
+        print()
+        print(
+            f"Host mailing.mailing.action_send_mail() on {args.host} partners: "
+            f"{host['seconds']:.1f} s, {host['queries'] / args.host:.2f} queries per recipient"
+        )
+        if ours:
+            print(f"Speed-up of the campaign engine: {host['seconds'] / ours['seconds']:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `make bench`: performance figures of SPEC section 5 on a fresh database `marketing_suite_bench`.
+# Extra arguments go to the Python benchmark, e.g. `make bench ARGS="--sizes 1000 10000 --host 1000"`.
+source "$(dirname "$0")/../scripts/common.sh"
+setup_all
+BENCH_DB="${BENCH_DB:-marketing_suite_bench}"
+say "Fresh benchmark database '$BENCH_DB' with marketing_automation_ext (no demo data)"
+drop_db "$BENCH_DB"
+"${ODOO[@]}" -d "$BENCH_DB" -i marketing_automation_ext --without-demo=all --stop-after-init \
+    --no-http --log-level warn
+say "Running the benchmarks"
+"$VENV/bin/python" "$ROOT/bench/bench_automation.py" --odoo-src "$ODOO_SRC" --db "$BENCH_DB" "$@" \
+    -- "${ODOO[@]:2}"
