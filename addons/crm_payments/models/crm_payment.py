@@ -429,20 +429,33 @@ class CrmPayment(models.Model):
         return overdue
 
     def _schedule_overdue_activity(self):
+        """One to-do per payment for its responsible, created in one batch."""
+        if self.env.context.get("mail_activity_automation_skip"):
+            return self.env["mail.activity"]
         today = fields.Date.context_today(self)
-        for payment in self:
-            payment.activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=today,
-                summary=_("Overdue payment %(name)s", name=payment.name),
-                note=_(
-                    "Payment %(name)s of %(partner)s was due on %(date)s.",
-                    name=payment.name,
-                    partner=payment.partner_id.display_name or "-",
-                    date=payment.date_due,
-                ),
-                user_id=(payment.user_id or self.env.user).id,
-            )
+        activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        activity_type = activity_type or self._default_activity_type()
+        model_id = self.env["ir.model"]._get_id(self._name)
+        return self.env["mail.activity"].create(
+            [
+                {
+                    "activity_type_id": activity_type.id,
+                    "automated": True,
+                    "res_model_id": model_id,
+                    "res_id": payment.id,
+                    "date_deadline": today,
+                    "user_id": (payment.user_id or self.env.user).id,
+                    "summary": _("Overdue payment %(name)s", name=payment.name),
+                    "note": _(
+                        "Payment %(name)s of %(partner)s was due on %(date)s.",
+                        name=payment.name,
+                        partner=payment.partner_id.display_name or "-",
+                        date=payment.date_due,
+                    ),
+                }
+                for payment in self
+            ]
+        )
 
     def _send_overdue_reminder(self):
         by_company = defaultdict(lambda: self.browse())
