@@ -216,7 +216,7 @@ class CrmPayment(models.Model):
                     _(
                         "Payment %(name)s: the amount cannot be negative (%(amount)s).",
                         name=payment.name,
-                        amount=payment.amount,
+                        amount=payment.currency_id.format(payment.amount),
                     )
                 )
             if payment.currency_id.compare_amounts(payment.cost, 0.0) < 0:
@@ -224,7 +224,7 @@ class CrmPayment(models.Model):
                     _(
                         "Payment %(name)s: the cost cannot be negative (%(cost)s).",
                         name=payment.name,
-                        cost=payment.cost,
+                        cost=payment.currency_id.format(payment.cost),
                     )
                 )
 

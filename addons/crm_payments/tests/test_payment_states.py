@@ -126,7 +126,7 @@ class TestPaymentInput(CrmPaymentsCase):
     def test_negative_amount_or_cost(self):
         payment = self.create_payment()
         with self.assertRefused(
-            ValidationError, f"Payment {payment.name}: the amount cannot be negative"
+            ValidationError, rf"Payment {payment.name}: the amount cannot be negative \(.*5\.00\)"
         ):
             payment.write({"amount": -5.0})
         with self.assertRefused(ValidationError, "the cost cannot be negative"):
