@@ -29,7 +29,9 @@ def parse_args():
     parser.add_argument("--db", required=True)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--batch", type=int, default=5000, help="traces per cron batch")
-    parser.add_argument("--host", type=int, default=0, help="also time the host's mailing on N")
+    parser.add_argument(
+        "--host", type=int, default=10000, help="also time the host mailing on N (0: skip)"
+    )
     return parser.parse_args(argv), odoo_args
 
 

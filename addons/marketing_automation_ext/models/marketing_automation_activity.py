@@ -562,37 +562,38 @@ class MarketingAutomationActivity(models.Model):
 
     # ------------------------------------------------------------------ EXECUTION
 
-    def _execute_traces(self, traces):
-        """Run this activity for ``traces`` (scheduled, of this activity): reject the records
-        that are gone or no longer match the filter, act on the others, mark them processed
-        and schedule the children that follow at once or wait for the absence of an event."""
+    def _execute_traces(self, traces, res_by_trace):
+        """Run this activity for ``traces`` (scheduled, of this activity; ``res_by_trace`` maps
+        each to its record id): reject the records that are gone or no longer match the filter,
+        act on the others, mark them processed and schedule the children that follow at once or
+        wait for the absence of an event."""
         self.ensure_one()
         now = fields.Datetime.now()
-        Model = self.env[self.campaign_id.model_name]
-        res_ids = traces.mapped("participant_id.res_id")
+        Model = self.env[self.campaign_id.model_name].with_context(active_test=False)
+        res_ids = list({res_by_trace[trace_id] for trace_id in traces.ids})
         matching_ids = set(
-            Model.with_context(active_test=False)
-            .search([("id", "in", res_ids), *self._get_filter_domain()])
-            .ids
+            Model._search([("id", "in", res_ids), *self._get_filter_domain()]).get_result_ids()
         )
-        existing_ids = (
-            set(Model.browse(res_ids).exists().ids)
-            if len(matching_ids) < len(set(res_ids))
-            else matching_ids
+        existing_ids = matching_ids
+        if len(matching_ids) < len(res_ids):
+            existing_ids = set(Model.browse(res_ids).exists().ids)
+        gone, unmatched, to_run = [], [], []
+        for trace_id in traces.ids:
+            res_id = res_by_trace[trace_id]
+            if res_id not in existing_ids:
+                gone.append(trace_id)
+            elif res_id not in matching_ids:
+                unmatched.append(trace_id)
+            else:
+                to_run.append(trace_id)
+        traces.browse(gone)._set_rejected(_("The record no longer exists."), now)
+        traces.browse(unmatched)._set_rejected(
+            _("The record no longer matches the activity filter."), now
         )
-        gone = traces.filtered(lambda t: t.participant_id.res_id not in existing_ids)
-        gone._set_rejected(_("The record no longer exists."), now)
-        unmatched = traces.filtered(
-            lambda t: (
-                t.participant_id.res_id in existing_ids
-                and t.participant_id.res_id not in matching_ids
-            )
-        )
-        unmatched._set_rejected(_("The record no longer matches the activity filter."), now)
-        to_run = traces - gone - unmatched
         if not to_run:
             return
-        rejected = getattr(self, f"_execute_{self.activity_type}")(to_run) or {}
+        to_run = traces.browse(to_run)
+        rejected = getattr(self, f"_execute_{self.activity_type}")(to_run, res_by_trace) or {}
         done = to_run
         for message, rejected_traces in rejected.items():
             rejected_traces._set_rejected(message, now)
@@ -604,24 +605,29 @@ class MarketingAutomationActivity(models.Model):
         if done and followers:
             followers._schedule_for(done.participant_id, now, done)
 
-    def _get_records(self, traces):
-        return self.env[self.campaign_id.model_name].browse(traces.mapped("participant_id.res_id"))
+    def _get_records(self, traces, res_by_trace):
+        return self.env[self.campaign_id.model_name].browse(
+            [res_by_trace[trace_id] for trace_id in traces.ids]
+        )
 
-    def _execute_email(self, traces):
+    def _execute_email(self, traces, res_by_trace):
         """Render the mailing for all records at once and queue its mails with their mailing
         traces in bulk, so that the host's tracking pixel and shortened links apply."""
         mailing = self.mailing_id.sudo()
         Model = self.env[self.campaign_id.model_name]
-        records = self._get_records(traces)
+        records = self._get_records(traces, res_by_trace)
         email_fname = Model._mail_get_primary_email_field() or (
             "email_from" if "email_from" in Model._fields else "email"
         )
         if email_fname not in Model._fields:
             return {_("The target has no email field."): traces}
-        emails = {
-            record.id: tools.email_normalize(record[email_fname] or "", strict=False)
-            for record in records
-        }
+        if "email_normalized" in Model._fields:
+            emails = {record.id: record.email_normalized for record in records}
+        else:
+            emails = {
+                record.id: tools.email_normalize(record[email_fname] or "", strict=False)
+                for record in records
+            }
         blacklisted = set()
         if "is_blacklisted" in Model._fields:
             found = [email for email in emails.values() if email]
@@ -633,20 +639,20 @@ class MarketingAutomationActivity(models.Model):
                     )
                 )
                 blacklisted = {row[0] for row in rows}
-        no_email, excluded, to_send = (self.env["marketing.automation.trace"],) * 3
-        for trace in traces:
-            email = emails.get(trace.participant_id.res_id)
+        no_email, excluded, to_send = [], [], []
+        for trace_id in traces.ids:
+            email = emails.get(res_by_trace[trace_id])
             if not email:
-                no_email |= trace
+                no_email.append(trace_id)
             elif email in blacklisted:
-                excluded |= trace
+                excluded.append(trace_id)
             else:
-                to_send |= trace
+                to_send.append(trace_id)
         if to_send:
-            self._queue_mails(mailing, to_send, emails)
+            self._queue_mails(mailing, traces.browse(to_send), res_by_trace, emails)
         return {
-            _("The record has no email address."): no_email,
-            _("The email address is blacklisted."): excluded,
+            _("The record has no email address."): traces.browse(no_email),
+            _("The email address is blacklisted."): traces.browse(excluded),
         }
 
     def _get_mail_body_source(self, mailing):
@@ -676,12 +682,12 @@ class MarketingAutomationActivity(models.Model):
         prefix, suffix = str(layout).split(marker, 1)
         return prefix, suffix
 
-    def _queue_mails(self, mailing, traces, emails):
+    def _queue_mails(self, mailing, traces, res_by_trace, emails):
         """Queue one outgoing mail per trace with its mailing trace, in three set-based inserts
         (messages, mails, mailing traces): the same rows the host's mass mailing composer writes,
         without one ORM create per recipient."""
         model = self.campaign_id.model_name
-        res_ids = traces.mapped("participant_id.res_id")
+        res_ids = [res_by_trace[trace_id] for trace_id in traces.ids]
         records = self.env[model].browse(res_ids)
         source = self._get_mail_body_source(mailing)
         bodies = mailing._render_template(
@@ -793,18 +799,18 @@ class MarketingAutomationActivity(models.Model):
         self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
         return self.env["mail.mail"].browse(mail_ids)
 
-    def _execute_sms(self, traces):
+    def _execute_sms(self, traces, res_by_trace):
         """Queue one SMS per record with its mailing trace and tracker, links shortened."""
         mailing = self.mailing_id.sudo()
         model = self.campaign_id.model_name
-        records = self._get_records(traces)
+        records = self._get_records(traces, res_by_trace)
         recipients = records._sms_get_recipients_info()
         no_number = traces.filtered(
-            lambda t: not (recipients.get(t.participant_id.res_id) or {}).get("sanitized")
+            lambda t: not (recipients.get(res_by_trace[t.id]) or {}).get("sanitized")
         )
         to_send = traces - no_number
         if to_send:
-            res_ids = to_send.mapped("participant_id.res_id")
+            res_ids = [res_by_trace[trace_id] for trace_id in to_send.ids]
             source = mailing._shorten_links_text(
                 mailing.body_plaintext or "", mailing._get_link_tracker_values()
             )
@@ -854,18 +860,18 @@ class MarketingAutomationActivity(models.Model):
             )
         return {_("The record has no valid phone number."): no_number}
 
-    def _execute_server_action(self, traces):
+    def _execute_server_action(self, traces, res_by_trace):
         action = self.sudo().server_action_id
         if not action:
             raise UserError(_("Activity %(name)s has no server action.", name=self.name))
-        records = self._get_records(traces)
+        records = self._get_records(traces, res_by_trace)
         action.with_context(
             active_model=records._name, active_ids=records.ids, active_id=records.ids[0]
         ).run()
         return {}
 
-    def _execute_schedule_activity(self, traces):
-        records = self._get_records(traces)
+    def _execute_schedule_activity(self, traces, res_by_trace):
+        records = self._get_records(traces, res_by_trace)
         model_id = self.env["ir.model"]._get_id(records._name)
         if "activity_ids" not in records._fields:
             raise UserError(
@@ -894,18 +900,22 @@ class MarketingAutomationActivity(models.Model):
         self.env["mail.activity"].sudo().create(vals_list)
         return {}
 
-    def _execute_tags_add(self, traces):
+    def _execute_tags_add(self, traces, res_by_trace):
         fname, tags = self._get_tag_field()
-        self._get_records(traces).sudo().write({fname: [Command.link(t.id) for t in tags]})
+        self._get_records(traces, res_by_trace).sudo().write(
+            {fname: [Command.link(t.id) for t in tags]}
+        )
         return {}
 
-    def _execute_tags_remove(self, traces):
+    def _execute_tags_remove(self, traces, res_by_trace):
         fname, tags = self._get_tag_field()
-        self._get_records(traces).sudo().write({fname: [Command.unlink(t.id) for t in tags]})
+        self._get_records(traces, res_by_trace).sudo().write(
+            {fname: [Command.unlink(t.id) for t in tags]}
+        )
         return {}
 
-    def _execute_create_lead(self, traces):
-        records = self._get_records(traces)
+    def _execute_create_lead(self, traces, res_by_trace):
+        records = self._get_records(traces, res_by_trace)
         Model = records.browse()
         email_fname = Model._mail_get_primary_email_field()
         vals_list = []

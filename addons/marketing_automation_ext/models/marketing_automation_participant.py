@@ -113,11 +113,12 @@ class MarketingAutomationParticipant(models.Model):
                 UPDATE marketing_automation_participant p
                    SET state = 'completed', write_date = %s, write_uid = %s
                  WHERE p.id = ANY(%s) AND p.state = 'running'
-                   AND NOT EXISTS (SELECT 1 FROM marketing_automation_trace t
-                                    WHERE t.participant_id = p.id AND t.state = 'scheduled')
+                   AND p.id NOT IN (SELECT t.participant_id FROM marketing_automation_trace t
+                                     WHERE t.participant_id = ANY(%s) AND t.state = 'scheduled')
                 """,
                 now,
                 self.env.uid,
+                running.ids,
                 running.ids,
             )
         )

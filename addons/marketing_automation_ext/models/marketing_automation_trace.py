@@ -233,61 +233,65 @@ class MarketingAutomationTrace(models.Model):
     def _execute(self):
         """Execute these traces, activity by activity, in chunks: a chunk that fails is rolled
         back to its savepoint and its traces are marked in error with the message."""
-        traces = self.filtered(lambda t: t.state == "scheduled")
-        if not traces:
+        if not self:
             return
         now = fields.Datetime.now()
-        traces = traces._discard_unrunnable(now)
-        chunk_size = DEFAULT_CHUNK_SIZE
-        by_activity = {}
-        for trace in traces:
-            by_activity.setdefault(trace.activity_id, []).append(trace.id)
-        for activity, trace_ids in by_activity.items():
-            for chunk_ids in split_every(chunk_size, trace_ids):
+        by_activity, res_by_trace = self._discard_unrunnable(now)
+        Activity = self.env["marketing.automation.activity"]
+        for activity_id, trace_ids in by_activity.items():
+            activity = Activity.browse(activity_id)
+            for chunk_ids in split_every(DEFAULT_CHUNK_SIZE, trace_ids):
                 chunk = self.browse(chunk_ids)
                 try:
                     with self.env.cr.savepoint():
-                        activity._execute_traces(chunk)
+                        activity._execute_traces(chunk, res_by_trace)
                         self.env.flush_all()
                 except Exception as error:
                     _logger.info(
                         "Activity %s failed for %s traces: %s", activity.id, len(chunk), error
                     )
-                    chunk.write(
-                        {
-                            "state": "error",
-                            "execution_date": now,
-                            "state_msg": str(error) or error.__class__.__name__,
-                        }
-                    )
-        traces.participant_id._check_completed()
+                    chunk._set_state("error", now, str(error) or error.__class__.__name__)
+        self.participant_id._check_completed()
 
     def _discard_unrunnable(self, now):
-        """Cancel or reject the traces that must not run; return the others."""
-        canceled, expired = self.browse(), self.browse()
-        for trace in self:
-            activity = trace.activity_id
-            if trace.participant_id.state == "removed":
-                canceled |= trace
-            elif activity.validity_enabled and trace.schedule_date + activity._get_validity() < now:
-                expired |= trace
-        # "not" triggers: the parent's event happened after all
-        for trigger, field in NOT_TRIGGER_FIELDS.items():
-            concerned = (self - canceled - expired).filtered(
-                lambda t, trigger=trigger: t.activity_id.trigger_type == trigger
+        """Cancel the scheduled traces of removed participants and the "not ..." traces whose
+        event happened after all, reject the expired ones. Return the others grouped by activity
+        ({activity id: [trace ids]}) and the record id of every trace ({trace id: res_id})."""
+        self.flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT t.id, t.activity_id, p.res_id, p.state, t.schedule_date,
+                       parent.open_datetime, parent.click_datetime, parent.reply_datetime
+                  FROM marketing_automation_trace t
+                  JOIN marketing_automation_participant p ON p.id = t.participant_id
+             LEFT JOIN marketing_automation_trace parent ON parent.id = t.parent_id
+                 WHERE t.id = ANY(%s) AND t.state = 'scheduled'
+                 ORDER BY t.id
+                """,
+                self.ids,
             )
-            canceled |= concerned.filtered(lambda t, field=field: t.parent_id[field])
-        if canceled:
-            canceled.write({"state": "canceled", "state_msg": _("No longer applicable.")})
-        if expired:
-            expired.write(
-                {
-                    "state": "rejected",
-                    "execution_date": now,
-                    "state_msg": _("Expired: not executed within the validity period."),
-                }
-            )
-        return self - canceled - expired
+        )
+        activities = self.env["marketing.automation.activity"].browse({row[1] for row in rows})
+        validity = {a.id: a._get_validity() if a.validity_enabled else None for a in activities}
+        not_field = {a.id: NOT_TRIGGER_FIELDS.get(a.trigger_type) for a in activities}
+        parent_index = {"open_datetime": 5, "click_datetime": 6, "reply_datetime": 7}
+        canceled, expired, by_activity, res_by_trace = [], [], {}, {}
+        for row in rows:
+            trace_id, activity_id, res_id, participant_state, schedule_date = row[:5]
+            field = not_field[activity_id]
+            if participant_state == "removed" or (field and row[parent_index[field]]):
+                canceled.append(trace_id)
+            elif validity[activity_id] and schedule_date + validity[activity_id] < now:
+                expired.append(trace_id)
+            else:
+                by_activity.setdefault(activity_id, []).append(trace_id)
+                res_by_trace[trace_id] = res_id
+        self.browse(canceled)._set_state("canceled", now, _("No longer applicable."))
+        self.browse(expired)._set_state(
+            "rejected", now, _("Expired: not executed within the validity period.")
+        )
+        return by_activity, res_by_trace
 
     def _set_state(self, state, now=None, message=None):
         """Set the state of these traces in one statement (execution marks thousands at once)."""
