@@ -1,9 +1,13 @@
+from datetime import datetime, time
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models.crm_payment import DOCUMENT_DATE_FIELDS
 from .common import CrmPaymentsCase
 
 
@@ -174,3 +178,28 @@ class TestPaymentInput(CrmPaymentsCase):
         self.assertEqual(payment.partner_id, self.customer)
         self.assertEqual(payment.campaign_id, campaign)
         self.assertEqual(payment.document_name, self.lead.name)
+
+    def test_related_document(self):
+        """Sale orders and invoices are linked when their applications are installed; the same
+        code path is exercised here with a calendar event standing for such a document."""
+        Payment = self.env["crm.payment"]
+        installed = {model for model, _label in Payment._selection_document_model()}
+        self.assertEqual(installed, {m for m in ("sale.order", "account.move") if m in self.env})
+        event = self.env["calendar.event"].create(
+            {
+                "name": "Signature meeting",
+                "start": datetime.combine(self.days(10), time(9)),
+                "stop": datetime.combine(self.days(10), time(10)),
+            }
+        )
+        with patch.dict(DOCUMENT_DATE_FIELDS, {"calendar.event": "start"}):
+            payment = self.create_payment(document_ref=f"calendar.event,{event.id}")
+            self.assertTrue(payment.can_link_document)
+            self.assertEqual(payment.document_name, "Signature meeting")
+            with self.assertRefused(
+                ValidationError,
+                f"Payment {payment.name}: the due date .* is before the date of Signature meeting",
+            ):
+                payment.write({"date_due": self.days(5)})
+            payment.write({"date_due": self.days(12)})
+            self.assertEqual(payment.date_due, self.days(12))
