@@ -5,7 +5,6 @@ from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
 
 from ..models.crm_payment import DOCUMENT_DATE_FIELDS
 from .common import CrmPaymentsCase
@@ -113,7 +112,7 @@ class TestPaymentStates(CrmPaymentsCase):
         self.env.company.write(
             {"crm_payment_reminder": True, "crm_payment_reminder_template_id": template.id}
         )
-        with freeze_time(self.days(11)), mute_logger("odoo.addons.mail.models.mail_mail"):
+        with freeze_time(self.days(11)):
             self.env["crm.payment"]._cron_mark_overdue()
         reminders = collection.message_ids.filtered(lambda m: m.message_type == "comment")
         self.assertEqual(len(reminders), 1)
