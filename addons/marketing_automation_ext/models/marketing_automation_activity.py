@@ -372,6 +372,20 @@ class MarketingAutomationActivity(models.Model):
                 _("Activities that already ran cannot be deleted: archive the campaign instead.")
             )
 
+    # ------------------------------------------------------------------ ACTIONS
+
+    def action_open_mailing(self):
+        """Edit the content in the host's mailing editor: what is written there is sent."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mailing.mailing",
+            "res_id": self.mailing_id.id,
+            "view_mode": "form",
+            "target": "current",
+            "context": {"default_mailing_type": self.mailing_id.mailing_type},
+        }
+
     # ------------------------------------------------------------------ HELPERS
 
     @api.model

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged, users
 
 from .common import NOW, MarketingAutomationCommon
@@ -231,3 +231,24 @@ class TestCampaignExecution(MarketingAutomationCommon):
         leads = self.env["crm.lead"].search([("campaign_id", "=", campaign.utm_campaign_id.id)])
         self.assertEqual(leads.partner_id, self.partners)
         self.assertEqual(set(leads.mapped("priority")), {"2"})
+
+    def test_automation_mailing_cannot_be_sent_from_email_marketing(self):
+        campaign = self._create_campaign()
+        email = self._create_activity(campaign, "Welcome")
+        with self.assertRaises(UserError):
+            email.mailing_id.action_put_in_queue()
+        self.assertEqual(email.action_open_mailing()["res_id"], email.mailing_id.id)
+
+    def test_enrolment_cron_takes_new_matching_records(self):
+        campaign = self._create_campaign(domain=repr([("name", "=like", "ma_contact %")]))
+        self._create_activity(campaign, "Welcome", interval_number=1, interval_type="days")
+        with self.mock_datetime_and_now(NOW):
+            campaign.action_start()
+            self.env["marketing.automation.campaign"]._cron_enrol()
+            self.assertEqual(len(campaign.participant_ids), 5)
+            newcomer = self._create_partners(1, prefix="ma_contact new")
+            self.env["marketing.automation.campaign"]._cron_enrol()
+        self.assertEqual(len(campaign.participant_ids), 6)
+        self.assertIn(newcomer.id, campaign.participant_ids.mapped("res_id"))
+        self.assertEqual(campaign.last_sync_date, NOW)
+        self.assertEqual(campaign.running_participant_count, 6)
