@@ -173,16 +173,6 @@ class MarketingAutomationTrace(models.Model):
         return self.browse([row[0] for row in rows])
 
     @api.model
-    def _count_due(self):
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT count(*) FROM marketing_automation_trace t WHERE %s",
-                self._due_where(fields.Datetime.now()),
-            )
-        )
-        return rows[0][0]
-
-    @api.model
     def _cron_execute(self):
         """Execute one bounded batch of due traces. The cron runner commits after each call and
         calls again while ``remaining`` is reported; past that, the cron is triggered again."""
@@ -194,25 +184,31 @@ class MarketingAutomationTrace(models.Model):
             self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_execute")._trigger()
             return
         traces._execute()
-        remaining = self._count_due()
+        remaining, next_date = self._get_due_stats()
         self.env["ir.cron"]._notify_progress(done=len(traces), remaining=remaining)
         if remaining:
             self._wake_execute_cron()
-        else:
-            self._wake_execute_cron(self._next_due_date())
+        elif next_date:
+            self._wake_execute_cron(next_date)
 
     @api.model
-    def _next_due_date(self):
+    def _get_due_stats(self):
+        """(number of traces due now, date of the next scheduled one) in one query that reads
+        the partial index of scheduled traces only."""
+        self.flush_model()
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT min(t.schedule_date) FROM marketing_automation_trace t
-                  JOIN marketing_automation_campaign c ON c.id = t.campaign_id
-                 WHERE t.state = 'scheduled' AND c.state = 'running' AND t.is_test IS NOT TRUE
-                """
+                SELECT count(*) FILTER (WHERE t.schedule_date <= %s), min(t.schedule_date)
+                  FROM marketing_automation_trace t
+                 WHERE t.state = 'scheduled' AND t.is_test IS NOT TRUE
+                   AND EXISTS (SELECT 1 FROM marketing_automation_campaign c
+                                WHERE c.id = t.campaign_id AND c.state = 'running')
+                """,
+                fields.Datetime.now(),
             )
         )
-        return rows[0][0]
+        return rows[0]
 
     @api.model
     def _wake_execute_cron(self, at=None):

@@ -56,9 +56,11 @@ class TestCampaignTemplates(MarketingAutomationCommon):
         for _step in range(10):
             # react as soon as a message waits for it, as a tester would, then run the next step
             waiting = participant.trace_ids.filtered(
-                lambda t: t.state == "processed"
-                and t.activity_id.child_ids.filtered(lambda a: a.trigger_type == reaction)
-                and not t[EVENT_FIELDS[reaction]]
+                lambda t: (
+                    t.state == "processed"
+                    and t.activity_id.child_ids.filtered(lambda a: a.trigger_type == reaction)
+                    and not t[EVENT_FIELDS[reaction]]
+                )
             )
             if waiting:
                 waiting.with_context(simulate_event=reaction).action_simulate_event()
