@@ -140,7 +140,6 @@ class MarketingAutomationActivity(models.Model):
     )
     mailing_id = fields.Many2one(
         "mailing.mailing",
-        string="Mailing",
         ondelete="restrict",
         copy=False,
         domain="[('mailing_type', '=', mailing_type)]",
@@ -154,7 +153,6 @@ class MarketingAutomationActivity(models.Model):
     )
     server_action_id = fields.Many2one(
         "ir.actions.server",
-        string="Server Action",
         ondelete="restrict",
         domain="[('model_id.model', '=', model_name)]",
         groups="marketing_automation_ext.marketing_automation_ext_group_manager",
@@ -179,7 +177,6 @@ class MarketingAutomationActivity(models.Model):
     lead_team_id = fields.Many2one("crm.team", string="Sales Team")
     lead_priority = fields.Selection(
         [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")],
-        string="Lead Priority",
         default="0",
     )
     trace_ids = fields.One2many("marketing.automation.trace", "activity_id")

@@ -61,7 +61,6 @@ class MarketingAutomationCampaign(models.Model):
     domain = fields.Char(string="Filter", default="[]", required=True)
     unique_field_id = fields.Many2one(
         "ir.model.fields",
-        string="Unique Field",
         ondelete="set null",
         domain="[('model_id', '=', model_id), ('store', '=', True),"
         " ('ttype', 'in', ('char', 'integer', 'many2one', 'selection'))]",

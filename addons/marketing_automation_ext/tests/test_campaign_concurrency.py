@@ -36,7 +36,8 @@ class TestCampaignConcurrency(TransactionCase):
             )
             campaign.action_start()
             campaign._enrol_participants()
-            cr.commit()
+            # other connections must see the data
+            cr.commit()  # pylint: disable=invalid-commit
             return campaign.id, activity.mailing_id.id, partners.ids
 
     def _cleanup(self, campaign_id, mailing_id, partner_ids):
@@ -50,7 +51,8 @@ class TestCampaignConcurrency(TransactionCase):
             env["mailing.mailing"].browse(mailing_id).unlink()
             utm.unlink()
             env["res.partner"].browse(partner_ids).unlink()
-            cr.commit()
+            # other connections must see the data
+            cr.commit()  # pylint: disable=invalid-commit
 
     def test_two_workers_never_run_a_trace_twice(self):
         campaign_id, mailing_id, partner_ids = self._setup_committed_campaign()
