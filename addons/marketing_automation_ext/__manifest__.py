@@ -26,6 +26,7 @@
         "web.assets_backend": [
             "marketing_automation_ext/static/src/scss/marketing_automation.scss",
         ],
+        "web.assets_tests": ["marketing_automation_ext/static/tests/tours/**/*"],
     },
     "application": True,
     "installable": True,

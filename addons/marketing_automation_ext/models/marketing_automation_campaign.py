@@ -66,10 +66,6 @@ class MarketingAutomationCampaign(models.Model):
         " ('ttype', 'in', ('char', 'integer', 'many2one', 'selection'))]",
         help="Records sharing the same value of this field enter the campaign once.",
     )
-    mail_batch_limit = fields.Integer(
-        string="Emails per Batch",
-        help="Override of the number of traces executed per batch (0: the global setting).",
-    )
     activity_ids = fields.One2many("marketing.automation.activity", "campaign_id", copy=True)
     participant_ids = fields.One2many("marketing.automation.participant", "campaign_id")
     last_sync_date = fields.Datetime(string="Last Enrolment", readonly=True, copy=False)

@@ -81,8 +81,10 @@ class MarketingAutomationCampaign(models.Model):
 
     @api.model
     def _get_or_create_tag(self, model, name):
-        tag = self.env[model].search([("name", "=", name)], limit=1)
-        return tag or self.env[model].create({"name": name})
+        # tags are shared labels: a marketing user may create the template's ones
+        Tag = self.env[model].sudo()
+        tag = Tag.search([("name", "=", name)], limit=1)
+        return (tag or Tag.create({"name": name})).sudo(False)
 
     @api.model
     def _template_tag_hot(self):

@@ -6,3 +6,4 @@ from . import test_campaign_dry_run
 from . import test_campaign_concurrency
 from . import test_campaign_performance
 from . import test_campaign_templates
+from . import test_ui

@@ -252,3 +252,25 @@ class TestCampaignExecution(MarketingAutomationCommon):
         self.assertIn(newcomer.id, campaign.participant_ids.mapped("res_id"))
         self.assertEqual(campaign.last_sync_date, NOW)
         self.assertEqual(campaign.running_participant_count, 6)
+
+    @users("ma_campaign_user")
+    def test_campaign_actions_open_their_views(self):
+        campaign = self._create_campaign()
+        self._create_activity(campaign, "Welcome")
+        for method in (
+            "action_view_participants",
+            "action_view_test_participants",
+            "action_view_traces",
+            "action_view_clicks",
+            "action_open_test_run",
+            "action_dry_run",
+        ):
+            action = getattr(campaign, method)()
+            self.assertIn(action["type"], ("ir.actions.act_window",), method)
+            self.assertTrue(action["res_model"], method)
+        dry_run = self.env["marketing.automation.dry.run"].browse(
+            campaign.action_dry_run()["res_id"]
+        )
+        self.assertEqual(dry_run.entering_count, 5)
+        self.assertEqual(dry_run.line_ids.reached_count, 5)
+        self.assertEqual(campaign.record_count, 5)

@@ -9,6 +9,7 @@ class MarketingAutomationTestRun(models.TransientModel):
     _description = "Automated Campaign Test Run"
 
     campaign_id = fields.Many2one("marketing.automation.campaign", required=True)
+    model_id = fields.Many2one(related="campaign_id.model_id")
     model_name = fields.Char(related="campaign_id.model_name")
     res_id = fields.Integer(string="Record ID")
     record_ref = fields.Reference(
