@@ -383,6 +383,26 @@ class MarketingAutomationActivity(models.Model):
             "context": {"default_mailing_type": self.mailing_id.mailing_type},
         }
 
+    def action_add_child(self):
+        """Open a new activity that follows this one, in a dialog."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Follow-up of %(name)s", name=self.name),
+            "res_model": "marketing.automation.activity",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_campaign_id": self.campaign_id.id,
+                "default_parent_id": self.id,
+                "default_trigger_type": "mail_open"
+                if self.activity_type == "email"
+                else "activity",
+                "default_interval_number": 1,
+                "default_interval_type": "days",
+            },
+        }
+
     # ------------------------------------------------------------------ HELPERS
 
     @api.model

@@ -337,6 +337,11 @@ class MarketingAutomationTrace(models.Model):
         if event in ("mail_click", "mail_reply"):
             # a click or a reply implies the mail was opened
             traces.filtered(lambda t: not t.open_datetime).write({"open_datetime": event_date})
+        # the event counts in the statistics; a stopped campaign no longer reacts to it (test
+        # participants react whatever the campaign's state)
+        traces = traces.filtered(lambda t: t.is_test or t.campaign_id.state == "running")
+        if not traces:
+            return
         opposite = OPPOSITE_TRIGGERS.get(event, ())
         if opposite:
             to_cancel = self.search(

@@ -124,3 +124,25 @@ class TestCampaignLiveEdits(MarketingAutomationCommon):
         triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
         self.assertIn(NOW + timedelta(days=3), triggers.mapped("call_at"))
         self.assertEqual(len(second.trace_ids), 5)
+
+    def test_stopped_campaign_no_longer_reacts(self):
+        campaign = self._create_campaign()
+        parent = self._create_activity(campaign, "Offer")
+        on_open = self._create_activity(
+            campaign,
+            "On open",
+            parent=parent,
+            trigger_type="mail_open",
+            activity_type="tags_add",
+            partner_category_ids=[(6, 0, self.tag_vip.ids)],
+        )
+        with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():
+            self._start(campaign)
+            self._run_due()
+        campaign.action_stop()
+        self._trace_of(parent, self.partners[0]).mailing_trace_ids.set_opened()
+        self.assertFalse(on_open.trace_ids)
+        self.assertTrue(self._trace_of(parent, self.partners[0]).open_datetime)
+        self.assertEqual(parent.opened_count, 1)
+        follow_up = parent.action_add_child()
+        self.assertEqual(follow_up["context"]["default_parent_id"], parent.id)
