@@ -336,11 +336,21 @@ class MarketingAutomationActivity(models.Model):
             a.activity_type in ("email", "sms") for a in self
         ):
             raise ValidationError(_("An email or SMS activity needs a mailing."))
+        if vals.get("activity_type") in ("email", "sms") and not vals.get("mailing_id"):
+            # an activity turned into an email or SMS gets a mailing of the right kind
+            mailing_type = "sms" if vals["activity_type"] == "sms" else "mail"
+            for activity in self.filtered(lambda a: a.mailing_id.mailing_type != mailing_type):
+                activity_vals = {
+                    "activity_type": vals["activity_type"],
+                    "campaign_id": activity.campaign_id.id,
+                    "name": vals.get("name") or activity.name,
+                }
+                activity._prepare_mailing(activity_vals)
+                super(MarketingAutomationActivity, activity).write(
+                    {"mailing_id": activity_vals["mailing_id"]}
+                )
         delay_changed = {"interval_number", "interval_type"} & set(vals)
         res = super().write(vals)
-        if vals.get("name"):
-            for activity in self.filtered("mailing_id"):
-                activity.mailing_id.sudo().subject = activity.mailing_id.subject or activity.name
         if delay_changed:
             self._reschedule_traces()
         return res

@@ -147,11 +147,13 @@ class MarketingAutomationCampaign(models.Model):
         for campaign in self:
             campaign._get_filter_domain()
 
-    @api.constrains("model_id", "activity_ids")
+    @api.constrains("model_id")
     def _check_model_unchanged(self):
-        for campaign in self.filtered("participant_ids"):
-            models_used = set(campaign.participant_ids.mapped("res_model"))
-            if models_used - {campaign.model_name}:
+        data = self.env["marketing.automation.participant"]._read_group(
+            [("campaign_id", "in", self.ids)], ["campaign_id", "res_model"]
+        )
+        for campaign, res_model in data:
+            if res_model != campaign.model_name:
                 raise ValidationError(
                     _(
                         "The target of campaign %(name)s cannot change once it has participants.",
@@ -179,12 +181,16 @@ class MarketingAutomationCampaign(models.Model):
         if vals.get("name"):
             for campaign in self:
                 campaign.utm_campaign_id.sudo().title = campaign.name
+        if vals.get("model_id"):
+            # the mailings render on the campaign's records
+            self.activity_ids.mailing_id.sudo().write({"mailing_model_id": vals["model_id"]})
         return res
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
         for campaign, vals in zip(self, vals_list, strict=False):
-            vals.setdefault("name", _("%(name)s (copy)", name=campaign.name))
+            if "name" not in (default or {}):
+                vals["name"] = _("%(name)s (copy)", name=campaign.name)
             # activities are copied with their tree by _copy_activities
             vals.pop("activity_ids", None)
         return vals_list

@@ -13,9 +13,7 @@ class MarketingAutomationParticipant(models.Model):
         "marketing.automation.campaign", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
-    res_model = fields.Char(
-        related="campaign_id.model_name", string="Record Model", store=True, index=True
-    )
+    res_model = fields.Char(string="Record Model", required=True, index=True)
     res_id = fields.Many2oneReference(
         string="Record ID", model_field="res_model", required=True, index=True
     )

@@ -274,3 +274,30 @@ class TestCampaignExecution(MarketingAutomationCommon):
         self.assertEqual(dry_run.entering_count, 5)
         self.assertEqual(dry_run.line_ids.reached_count, 5)
         self.assertEqual(campaign.record_count, 5)
+
+    def test_copy_type_switch_and_target_change(self):
+        campaign = self._create_campaign()
+        first = self._create_activity(campaign, "First")
+        self._create_activity(campaign, "Second", parent=first, activity_type="create_lead")
+        copy = campaign.copy()
+        self.assertEqual(copy.name, "Test campaign (copy)")
+        self.assertNotEqual(copy.utm_campaign_id, campaign.utm_campaign_id)
+        self.assertEqual(len(copy.activity_ids), 2)
+        copied_first = copy.activity_ids.filtered(lambda a: not a.parent_id)
+        self.assertEqual(copied_first.child_ids.name, "Second")
+        self.assertNotEqual(copied_first.mailing_id, first.mailing_id)
+        self.assertIn("object.name", copied_first.mailing_id.body_html)
+        # an action turned into an SMS gets a mailing of the right kind
+        second = copy.activity_ids - copied_first
+        second.write({"activity_type": "sms", "trigger_type": "activity"})
+        self.assertEqual(second.mailing_id.mailing_type, "sms")
+        # the target follows into the mailings until participants exist
+        copy.model_id = self.env["ir.model"]._get("crm.lead")
+        copy.domain = "[]"
+        self.assertEqual(
+            set(copy.activity_ids.mailing_id.mapped("mailing_model_real")), {"crm.lead"}
+        )
+        with self.mock_datetime_and_now(NOW):
+            self._start(campaign)
+        with self.assertRaises(ValidationError):
+            campaign.model_id = self.env["ir.model"]._get("crm.lead")
