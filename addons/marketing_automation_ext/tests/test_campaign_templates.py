@@ -121,3 +121,15 @@ class TestCampaignTemplates(MarketingAutomationCommon):
             self.assertEqual(record.priority, "3")
         mails = self._queued_mails(campaign)
         self.assertEqual(len(mails), len(processed.filtered(lambda t: t.activity_type == "email")))
+
+    def test_empty_campaign_screen_shows_the_templates(self):
+        Campaign = self.env["marketing.automation.campaign"].with_user(self.ma_user)
+        Campaign.search([]).sudo().write({"active": False})
+        self.assertEqual(
+            Campaign.action_open_campaigns()["res_model"], "marketing.automation.template"
+        )
+        template = self.env.ref("marketing_automation_ext.marketing_automation_template_tag_hot")
+        template.with_user(self.ma_user).action_create_campaign()
+        self.assertEqual(
+            Campaign.action_open_campaigns()["res_model"], "marketing.automation.campaign"
+        )

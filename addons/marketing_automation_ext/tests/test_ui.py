@@ -17,6 +17,7 @@ class TestMarketingAutomationUi(HttpCase):
         )
 
     def test_template_campaign_test_run(self):
+        self.env["marketing.automation.campaign"].search([]).write({"active": False})
         self.start_tour("/odoo", "marketing_automation_template_tour", login="ma_tour_user")
         campaign = self.env["marketing.automation.campaign"].search(
             [("create_uid", "=", self.user.id)]

@@ -3,8 +3,8 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
-// A marketing user creates a campaign from a template in one click, sees its workflow, and
-// test-runs it on one record step by step.
+// A marketing user opens Campaigns while there is none, creates one from a template in one click,
+// sees its workflow, and test-runs it on one record step by step.
 registry.category("web_tour.tours").add("marketing_automation_template_tour", {
     url: "/odoo",
     steps: () => [
@@ -15,7 +15,8 @@ registry.category("web_tour.tours").add("marketing_automation_template_tour", {
             run: "click",
         },
         {
-            trigger: 'a[data-menu-xmlid="marketing_automation_ext.marketing_automation_template_menu"]',
+            // no campaign yet: the Campaigns menu shows the template cards
+            trigger: 'a[data-menu-xmlid="marketing_automation_ext.marketing_automation_campaign_menu"]',
             run: "click",
         },
         {
