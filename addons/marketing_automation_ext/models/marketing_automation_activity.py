@@ -849,7 +849,20 @@ class MarketingAutomationActivity(models.Model):
         no_number = traces.filtered(
             lambda t: not (recipients.get(res_by_trace[t.id]) or {}).get("sanitized")
         )
-        to_send = traces - no_number
+        numbers = [info["sanitized"] for info in recipients.values() if info and info["sanitized"]]
+        blacklisted = set()
+        if numbers:
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT number FROM phone_blacklist WHERE active AND number = ANY(%s)",
+                    numbers,
+                )
+            )
+            blacklisted = {row[0] for row in rows}
+        excluded = (traces - no_number).filtered(
+            lambda t: recipients[res_by_trace[t.id]]["sanitized"] in blacklisted
+        )
+        to_send = traces - no_number - excluded
         if to_send:
             res_ids = [res_by_trace[trace_id] for trace_id in to_send.ids]
             source = mailing._shorten_links_text(
@@ -899,7 +912,10 @@ class MarketingAutomationActivity(models.Model):
                     for sms_uuid, mailing_trace in zip(uuids, mailing_traces, strict=False)
                 ]
             )
-        return {_("The record has no valid phone number."): no_number}
+        return {
+            _("The record has no valid phone number."): no_number,
+            _("The phone number is blacklisted."): excluded,
+        }
 
     def _execute_server_action(self, traces, res_by_trace):
         action = self.sudo().server_action_id

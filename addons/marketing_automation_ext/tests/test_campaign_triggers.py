@@ -131,17 +131,21 @@ class TestCampaignTriggers(MarketingAutomationCommon):
         )
         bounced = self._tag_child(campaign, "SMS bounced", sms, "sms_bounce")
         self.partners[4].mobile = False
+        self.env["phone.blacklist"].sudo().add(self.partners[3].mobile)
         p_click, p_bounce = self.partners[:2]
         with self.mock_datetime_and_now(NOW):
             self._start(campaign)
             self._run_due()
         processed = self._traces(sms, "processed")
-        self.assertEqual(len(processed), 4)
+        self.assertEqual(len(processed), 3)
         self.assertEqual(
             self._trace_of(sms, self.partners[4]).state_msg, "The record has no valid phone number."
         )
+        self.assertEqual(
+            self._trace_of(sms, self.partners[3]).state_msg, "The phone number is blacklisted."
+        )
         sms_records = self.env["sms.sms"].search([("mailing_id", "=", sms.mailing_id.id)])
-        self.assertEqual(len(sms_records), 4)
+        self.assertEqual(len(sms_records), 3)
         sms_click = sms_records.filtered(
             lambda s: s.id == self._trace_of(sms, p_click).mailing_trace_ids.sms_id_int
         )
@@ -157,7 +161,7 @@ class TestCampaignTriggers(MarketingAutomationCommon):
         self.assertEqual(self._trace_of(not_clicked, p_click).state, "canceled")
         with self.mock_datetime_and_now(NOW + timedelta(days=2)):
             self._run_due()
-        self.assertEqual(len(self._traces(not_clicked, "processed")), 3)
+        self.assertEqual(len(self._traces(not_clicked, "processed")), 2)
         self.assertEqual(len(self._traces(clicked, "processed")), 1)
         self.assertEqual(sms.clicked_count, 1)
         self.assertEqual(sms.bounced_count, 1)
