@@ -112,6 +112,16 @@ def bench_campaign(odoo, registry, size, batch):
         }
 
 
+def vacuum(registry):
+    with registry.cursor() as cr:
+        cr.commit()
+        cr._cnx.autocommit = True
+        try:
+            cr.execute("VACUUM ANALYZE marketing_automation_trace")
+        finally:
+            cr._cnx.autocommit = False
+
+
 def bench_idle_tick(odoo, registry, runs=20):
     """The execute cron with nothing due, whatever the history left by the runs above."""
     with registry.cursor() as cr:
@@ -192,12 +202,16 @@ def main():
         first, last = results[0], results[-1]
         ratio = (last["seconds"] / last["executed"]) / (first["seconds"] / first["executed"])
         print(f"time per participant at {last['size']} / at {first['size']}: {ratio:.2f}")
-    tick = bench_idle_tick(odoo, registry)
     print()
-    print(
-        f"Scheduler tick with nothing due (SPEC 5: <= 20 ms, <= 5 queries): {tick['ms']:.1f} ms"
-        f" (median), {tick['queries']} queries, over {tick['history']} traces of history"
-    )
+    print("Scheduler tick with nothing due (SPEC 5: <= 20 ms, <= 5 queries)")
+    for label in ("right after the runs", "after VACUUM ANALYZE (what autovacuum does)"):
+        if label.startswith("after"):
+            vacuum(registry)
+        tick = bench_idle_tick(odoo, registry)
+        print(
+            f"  {label}: {tick['ms']:.1f} ms (median), {tick['queries']} queries,"
+            f" over {tick['history']} traces of history"
+        )
     if args.host:
         host = bench_host(odoo, registry, args.host)
         ours = next((r for r in results if r["size"] == args.host), None)

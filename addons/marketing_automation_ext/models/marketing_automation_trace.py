@@ -78,12 +78,12 @@ class MarketingAutomationTrace(models.Model):
     ]
 
     def init(self):
-        # the scheduler only ever looks at scheduled traces: a small partial index keeps a
-        # tick with nothing due cheap whatever the history
+        # the scheduler only ever looks at scheduled traces: a small partial index keeps a tick
+        # with nothing due cheap whatever the history; (schedule_date, id) is the claim order
         self.env.cr.execute(
             """
             CREATE INDEX IF NOT EXISTS marketing_automation_trace_due_idx
-                ON marketing_automation_trace (schedule_date)
+                ON marketing_automation_trace (schedule_date, id)
              WHERE state = 'scheduled'
             """
         )
