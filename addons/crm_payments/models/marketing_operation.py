@@ -35,15 +35,26 @@ class MarketingOperation(models.Model):
             ("state", "=", "paid"),
         ]
 
+    def _extra_revenue_payment_domain(self):
+        """Collected payments that add to the revenue: not those of a won opportunity, whose
+        expected revenue is already counted."""
+        return [
+            *self._collected_payment_domain(),
+            "|",
+            ("lead_id", "=", False),
+            ("lead_id.stage_id.is_won", "=", False),
+        ]
+
     def _get_actual_revenue_by_operation(self):
-        """Won opportunities (see marketing_ops) plus the collected payments of the campaign,
-        converted to the operation's currency at their paid date."""
+        """Won opportunities (see marketing_ops) plus the collected payments of the campaign
+        that are not the collection of a won opportunity, converted to the operation's
+        currency at their paid date."""
         revenues = defaultdict(float, super()._get_actual_revenue_by_operation())
         groups = (
             self.env["crm.payment"]
             .sudo()
             ._read_group(
-                self._collected_payment_domain(),
+                self._extra_revenue_payment_domain(),
                 ["campaign_id", "currency_id", "date_paid:day"],
                 ["amount:sum"],
             )

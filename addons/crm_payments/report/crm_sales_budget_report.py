@@ -69,7 +69,11 @@ class CrmSalesBudgetReport(models.Model):
     )
     won_revenue = fields.Monetary(readonly=True, help="Won opportunities, by closing date.")
     collected = fields.Monetary(readonly=True, help="Collected payments, by paid date.")
-    actual = fields.Monetary(readonly=True, help="Won revenue plus collected payments.")
+    actual = fields.Monetary(
+        readonly=True,
+        help="Won revenue plus the collected payments that are not the collection of a won "
+        "opportunity (those are already in its won revenue).",
+    )
     variance = fields.Monetary(readonly=True, help="Actual minus budget.")
     attainment = fields.Float(
         string="Attainment (%)",
@@ -87,7 +91,8 @@ class CrmSalesBudgetReport(models.Model):
                    b.amount / CASE b.period_kind WHEN 'year' THEN 12
                                                  WHEN 'quarter' THEN 3
                                                  ELSE 1 END AS budget,
-                   0.0 AS forecast, 0.0 AS won_revenue, 0.0 AS collected
+                   0.0 AS forecast, 0.0 AS won_revenue, 0.0 AS collected,
+                   0.0 AS collected_extra
               FROM crm_sales_budget b
              CROSS JOIN LATERAL generate_series(
                    b.date_from, b.date_to, INTERVAL '1 month') AS month
@@ -100,7 +105,7 @@ class CrmSalesBudgetReport(models.Model):
             """
             SELECT 'forecast', l.date_deadline, l.user_id, l.team_id, l.company_id,
                    0.0, COALESCE(l.expected_revenue, 0) * COALESCE(l.probability, 0) / 100.0,
-                   0.0, 0.0
+                   0.0, 0.0, 0.0
               FROM crm_lead l
               LEFT JOIN crm_stage s ON s.id = l.stage_id
              WHERE l.active AND l.type = 'opportunity' AND l.date_deadline IS NOT NULL
@@ -112,7 +117,7 @@ class CrmSalesBudgetReport(models.Model):
         return SQL(
             """
             SELECT 'won', (l.date_closed AT TIME ZONE 'UTC')::date, l.user_id, l.team_id,
-                   l.company_id, 0.0, 0.0, COALESCE(l.expected_revenue, 0), 0.0
+                   l.company_id, 0.0, 0.0, COALESCE(l.expected_revenue, 0), 0.0, 0.0
               FROM crm_lead l
               JOIN crm_stage s ON s.id = l.stage_id
              WHERE l.active AND l.type = 'opportunity' AND s.is_won AND l.date_closed IS NOT NULL
@@ -120,12 +125,17 @@ class CrmSalesBudgetReport(models.Model):
         )
 
     def _select_collected(self):
+        """Collected payments; those of a won opportunity do not add to the actual revenue,
+        which already holds the opportunity."""
         return SQL(
             """
             SELECT 'collected', p.date_paid, p.user_id, l.team_id, p.company_id,
-                   0.0, 0.0, 0.0, COALESCE(p.amount_company, 0)
+                   0.0, 0.0, 0.0, COALESCE(p.amount_company, 0),
+                   CASE WHEN l.active AND l.type = 'opportunity' AND COALESCE(s.is_won, FALSE)
+                        THEN 0.0 ELSE COALESCE(p.amount_company, 0) END
               FROM crm_payment p
               LEFT JOIN crm_lead l ON l.id = p.lead_id
+              LEFT JOIN crm_stage s ON s.id = l.stage_id
              WHERE p.state = 'paid' AND p.direction = 'collection' AND p.date_paid IS NOT NULL
             """
         )
@@ -145,10 +155,10 @@ class CrmSalesBudgetReport(models.Model):
                    r.source, r.date, r.user_id, r.team_id, r.company_id,
                    c.currency_id,
                    r.budget, r.forecast, r.won_revenue, r.collected,
-                   r.won_revenue + r.collected AS actual,
-                   r.won_revenue + r.collected - r.budget AS variance,
+                   r.won_revenue + r.collected_extra AS actual,
+                   r.won_revenue + r.collected_extra - r.budget AS variance,
                    CASE WHEN r.budget > 0
-                        THEN 100.0 * (r.won_revenue + r.collected) / r.budget END AS attainment
+                        THEN 100.0 * (r.won_revenue + r.collected_extra) / r.budget END AS attainment
               FROM (%s) r
               LEFT JOIN res_company c ON c.id = r.company_id
             """,

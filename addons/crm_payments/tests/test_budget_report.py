@@ -93,6 +93,10 @@ class TestSalesBudget(CrmPaymentsCase):
         collected = self.create_payment(amount=500.0, user_id=self.seller.id)
         collected.action_confirm()
         collected.action_mark_paid()
+        # the collection of the won opportunity: cash, but already in the won revenue
+        on_won = self.create_payment(amount=1200.0, user_id=self.seller.id, lead_id=won.id)
+        on_won.action_confirm()
+        on_won.action_mark_paid()
         self.create_payment(amount=800.0, user_id=self.seller.id).action_confirm()  # only due
         paid_out = self.create_payment(amount=60.0, user_id=self.seller.id, direction="payment")
         paid_out.action_confirm()
@@ -115,7 +119,7 @@ class TestSalesBudget(CrmPaymentsCase):
                 "budget": 10000.0,
                 "forecast": 2000.0,
                 "won_revenue": 3000.0,
-                "collected": 500.0,
+                "collected": 1700.0,
                 "actual": 3500.0,
                 "variance": -6500.0,
             },

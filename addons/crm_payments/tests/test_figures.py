@@ -64,6 +64,14 @@ class TestPaymentFigures(CrmPaymentsCase):
         due.action_mark_paid()
         self.operation.invalidate_recordset()
         self.assertEqual(self.operation.actual_revenue, 2800.0)
+        # collecting the won opportunity does not count it twice
+        on_won = self.create_payment(lead_id=self.won.id, amount=2000.0)
+        self.assertEqual(on_won.campaign_id, self.campaign)
+        on_won.action_confirm()
+        on_won.action_mark_paid()
+        self.operation.invalidate_recordset()
+        self.assertEqual(self.operation.actual_revenue, 2800.0)
+        self.assertEqual(self.operation.crm_payment_count, 4)
 
     def test_operation_revenue_converts_currencies(self):
         other = self.env["res.currency"].search(
