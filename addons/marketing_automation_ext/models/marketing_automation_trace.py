@@ -173,9 +173,32 @@ class MarketingAutomationTrace(models.Model):
         return self.browse([row[0] for row in rows])
 
     @api.model
+    def _get_next_schedule_date(self):
+        """The earliest schedule date of the scheduled traces, or None: a single ordered read of
+        the partial index of scheduled traces, whatever the history (the planner always serves a
+        min() by the index, and entries of traces done since are skipped after the first read)."""
+        self.flush_model(["state", "schedule_date", "is_test"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT min(t.schedule_date) FROM marketing_automation_trace t
+                 WHERE t.state = 'scheduled' AND t.is_test IS NOT TRUE
+                """
+            )
+        )
+        return rows[0][0]
+
+    @api.model
     def _cron_execute(self):
         """Execute one bounded batch of due traces. The cron runner commits after each call and
         calls again while ``remaining`` is reported; past that, the cron is triggered again."""
+        next_date = self._get_next_schedule_date()
+        if not next_date or next_date > fields.Datetime.now():
+            # nothing due: the usual tick, kept to one query and a wake-up at the next date
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            if next_date:
+                self._wake_execute_cron(next_date, unless_planned=True)
+            return
         try:
             traces = self._claim_due()
         except pg_errors.SerializationFailure:
@@ -211,14 +234,28 @@ class MarketingAutomationTrace(models.Model):
         return rows[0]
 
     @api.model
-    def _wake_execute_cron(self, at=None):
-        cron = self.env.ref(
+    def _wake_execute_cron(self, at=None, unless_planned=False):
+        """Trigger the execute cron now or at ``at``; with ``unless_planned``, only when no
+        trigger is planned by then already (the scheduling of the traces planned one)."""
+        # the cached xmlid lookup, without the existence query of env.ref()
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "marketing_automation_ext.ir_cron_marketing_automation_execute",
             raise_if_not_found=False,
         )
-        if not cron:
+        if not cron_id:
             return
+        cron = self.env["ir.cron"].browse(cron_id)
         now = fields.Datetime.now()
+        if unless_planned and at:
+            planned = self.env.execute_query(
+                SQL(
+                    "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s LIMIT 1",
+                    cron.id,
+                    at,
+                )
+            )
+            if planned:
+                return
         if at is None or at <= now:
             cron.sudo()._trigger()
         else:

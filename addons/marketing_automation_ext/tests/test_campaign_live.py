@@ -5,7 +5,7 @@ from odoo.tests import tagged
 from .common import NOW, MarketingAutomationCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "is_query_count")
 class TestCampaignLiveEdits(MarketingAutomationCommon):
     def test_new_activity_reaches_participants_past_its_parent(self):
         campaign = self._create_campaign()
@@ -146,3 +146,31 @@ class TestCampaignLiveEdits(MarketingAutomationCommon):
         self.assertEqual(parent.opened_count, 1)
         follow_up = parent.action_add_child()
         self.assertEqual(follow_up["context"]["default_parent_id"], parent.id)
+
+    def test_idle_tick_reads_once_and_keeps_one_wake_up(self):
+        campaign = self._create_campaign()
+        later = self._create_activity(campaign, "Later", interval_number=2, interval_type="days")
+        cron = self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_execute")
+        Trigger = self.env["ir.cron.trigger"]
+        Trace = self.env["marketing.automation.trace"]
+        due_at = NOW + timedelta(days=2)
+        with self.mock_datetime_and_now(NOW):
+            self._start(campaign)
+            planned = Trigger.search([("cron_id", "=", cron.id), ("call_at", "=", due_at)])
+            self.assertTrue(planned, "scheduling plans the cron at the due date")
+            Trace._cron_execute()
+            count = Trigger.search_count([("cron_id", "=", cron.id)])
+            # nothing due: the next date from the index, a look at the planned wake-ups
+            with self.assertQueryCount(2):
+                Trace._cron_execute()
+            self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), count)
+            # a lost wake-up is planned again
+            Trigger.search([("cron_id", "=", cron.id)]).unlink()
+            Trace._cron_execute()
+            self.assertEqual(
+                Trigger.search([("cron_id", "=", cron.id)]).mapped("call_at"), [due_at]
+            )
+        self.assertEqual(set(later.trace_ids.mapped("state")), {"scheduled"})
+        with self.mock_datetime_and_now(due_at), self.mock_mail_gateway():
+            Trace._cron_execute()
+        self.assertEqual(set(later.trace_ids.mapped("state")), {"processed"})
