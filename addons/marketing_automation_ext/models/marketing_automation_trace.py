@@ -157,7 +157,9 @@ class MarketingAutomationTrace(models.Model):
         self.env["marketing.automation.campaign"].flush_model(["state"])
         self.flush_model()
         now = fields.Datetime.now()
-        rows = self.env.execute_query(
+        # a row another worker processed since this transaction began cannot be locked: the
+        # serialization failure is expected and handled by the caller, not a bad query to log
+        self.env.cr.execute(
             SQL(
                 """
                 SELECT t.id FROM marketing_automation_trace t
@@ -168,9 +170,10 @@ class MarketingAutomationTrace(models.Model):
                 """,
                 self._due_where(now),
                 limit or self._get_batch_size(),
-            )
+            ),
+            log_exceptions=False,
         )
-        return self.browse([row[0] for row in rows])
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
     def _get_next_schedule_date(self):

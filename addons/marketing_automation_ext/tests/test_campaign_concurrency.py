@@ -1,3 +1,5 @@
+import threading
+
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 
@@ -39,6 +41,26 @@ class TestCampaignConcurrency(TransactionCase):
             # other connections must see the data
             cr.commit()  # pylint: disable=invalid-commit
             return campaign.id, activity.mailing_id.id, partners.ids
+
+    def _set_batch_size(self, size):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ir.config_parameter"].set_param("marketing_automation_ext.batch_size", size)
+            cr.commit()  # pylint: disable=invalid-commit
+
+    def _check_processed_once(self, campaign_id, mailing_id, partner_ids):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            traces = env["marketing.automation.trace"].search([("campaign_id", "=", campaign_id)])
+            self.assertEqual(len(traces), self.COUNT)
+            self.assertEqual(set(traces.mapped("state")), {"processed"})
+            mails = env["mail.mail"].search([("mailing_id", "=", mailing_id)])
+            self.assertEqual(len(mails), self.COUNT)
+            self.assertEqual(sorted(mails.mapped("res_id")), sorted(partner_ids))
+            self.assertEqual(
+                len(env["mailing.trace"].search([("mass_mailing_id", "=", mailing_id)])),
+                self.COUNT,
+            )
 
     def _cleanup(self, campaign_id, mailing_id, partner_ids):
         with self.registry.cursor() as cr:
@@ -83,19 +105,42 @@ class TestCampaignConcurrency(TransactionCase):
             self.assertTrue(claimed["a"] and claimed["b"], "both workers took a share")
             self.assertFalse(set(claimed["a"]) & set(claimed["b"]))
             self.assertEqual(len(claimed["a"]) + len(claimed["b"]), self.COUNT)
-            with self.registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                traces = env["marketing.automation.trace"].search(
-                    [("campaign_id", "=", campaign_id)]
-                )
-                self.assertEqual(len(traces), self.COUNT)
-                self.assertEqual(set(traces.mapped("state")), {"processed"})
-                mails = env["mail.mail"].search([("mailing_id", "=", mailing_id)])
-                self.assertEqual(len(mails), self.COUNT)
-                self.assertEqual(sorted(mails.mapped("res_id")), sorted(partner_ids))
-                self.assertEqual(
-                    len(env["mailing.trace"].search([("mass_mailing_id", "=", mailing_id)])),
-                    self.COUNT,
-                )
+            self._check_processed_once(campaign_id, mailing_id, partner_ids)
         finally:
+            self._cleanup(campaign_id, mailing_id, partner_ids)
+
+    def test_two_cron_workers_in_threads(self):
+        """The execute cron itself, called over and over by two threads at once, each call on
+        its own cursor and committed, as two cron workers do."""
+        campaign_id, mailing_id, partner_ids = self._setup_committed_campaign()
+        self._set_batch_size(150)
+        errors, calls = [], []
+
+        def worker():
+            try:
+                for _call in range(40):
+                    with self.registry.cursor() as cr:
+                        cr.execute("SET lock_timeout = '10s'")
+                        # the registry is given: looking it up would wait for the test runner,
+                        # which holds the registry lock while tests run
+                        cr.transaction = api.Transaction(self.registry)
+                        Trace = api.Environment(cr, SUPERUSER_ID, {})["marketing.automation.trace"]
+                        if not Trace._get_due_stats()[0]:
+                            return
+                        Trace._cron_execute()
+                        calls.append(1)
+            except Exception as error:  # reported by the test thread below
+                errors.append(error)
+
+        try:
+            threads = [threading.Thread(target=worker) for _worker in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=300)
+            self.assertFalse(errors)
+            self.assertGreaterEqual(len(calls), self.COUNT // 150)
+            self._check_processed_once(campaign_id, mailing_id, partner_ids)
+        finally:
+            self._set_batch_size(False)
             self._cleanup(campaign_id, mailing_id, partner_ids)
