@@ -1,6 +1,9 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+# the recipients of an automation mailing are the campaign's participants, never its domain
+NO_RECIPIENT_DOMAIN = "[('id', '=', False)]"
+
 
 class MailingMailing(models.Model):
     _inherit = "mailing.mailing"
@@ -8,9 +11,18 @@ class MailingMailing(models.Model):
     marketing_activity_ids = fields.One2many(
         "marketing.automation.activity", "mailing_id", string="Automation Activities"
     )
+    is_automation_mailing = fields.Boolean(
+        string="Sent by an Automated Campaign",
+        readonly=True,
+        copy=False,
+        help="Its emails or SMS are sent by the activities of an automated campaign, to their "
+        "participants; it cannot be sent from Email Marketing.",
+    )
 
     def _check_not_automated(self):
-        automated = self.filtered("marketing_activity_ids")
+        automated = self.filtered(
+            lambda m: m.is_automation_mailing or m.sudo().marketing_activity_ids
+        )
         if automated:
             raise UserError(
                 _(
@@ -31,3 +43,8 @@ class MailingMailing(models.Model):
     def action_put_in_queue(self):
         self._check_not_automated()
         return super().action_put_in_queue()
+
+    def _action_send_mail(self, res_ids=None):
+        # "Send now" of SMS mailings and the mass mailing queue both end here
+        self._check_not_automated()
+        return super()._action_send_mail(res_ids=res_ids)

@@ -9,6 +9,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import SQL
 
+from .mailing_mailing import NO_RECIPIENT_DOMAIN
+
 TRACE_STATES = [
     ("scheduled", "Scheduled"),
     ("processed", "Processed"),
@@ -327,6 +329,7 @@ class MarketingAutomationActivity(models.Model):
         for vals in vals_list:
             self._prepare_mailing(vals)
         activities = super().create(vals_list)
+        activities._mark_automation_mailings()
         activities._schedule_for_running_campaigns()
         return activities
 
@@ -351,15 +354,23 @@ class MarketingAutomationActivity(models.Model):
                 )
         delay_changed = {"interval_number", "interval_type"} & set(vals)
         res = super().write(vals)
+        if vals.get("mailing_id"):
+            self._mark_automation_mailings()
         if delay_changed:
             self._reschedule_traces()
         return res
+
+    def _mark_automation_mailings(self):
+        """The mailings of activities are sent by the campaign only, to its participants."""
+        self.mailing_id.filtered(lambda m: not m.is_automation_mailing).sudo().write(
+            {"is_automation_mailing": True, "mailing_domain": NO_RECIPIENT_DOMAIN}
+        )
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
         for activity, vals in zip(self, vals_list, strict=False):
             if activity.mailing_id:
-                vals["mailing_id"] = activity.mailing_id.copy().id
+                vals["mailing_id"] = activity.mailing_id.copy({"is_automation_mailing": True}).id
             if activity.sudo().server_action_id:
                 vals["server_action_id"] = activity.sudo().server_action_id.id
         return vals_list
@@ -436,8 +447,9 @@ class MarketingAutomationActivity(models.Model):
             "subject": vals.get("mailing_subject") or vals.get("name") or campaign.name,
             "mailing_type": mailing_type,
             "mailing_model_id": campaign.model_id.id,
-            "mailing_domain": "[]",
+            "mailing_domain": NO_RECIPIENT_DOMAIN,
             "campaign_id": campaign.utm_campaign_id.id,
+            "is_automation_mailing": True,
         }
         if mailing_type == "sms":
             mailing_vals["body_plaintext"] = vals.pop("mailing_body_plaintext", False) or ""

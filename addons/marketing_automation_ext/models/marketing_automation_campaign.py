@@ -5,6 +5,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .mailing_mailing import NO_RECIPIENT_DOMAIN
+
 METRIC_FIELDS = (
     "scheduled",
     "processed",
@@ -177,13 +179,18 @@ class MarketingAutomationCampaign(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if "active" in vals and not vals["active"]:
+            # an archived campaign sends nothing more
+            self.filtered(lambda c: c.state == "running").action_stop()
         res = super().write(vals)
         if vals.get("name"):
             for campaign in self:
                 campaign.utm_campaign_id.sudo().title = campaign.name
         if vals.get("model_id"):
             # the mailings render on the campaign's records
-            self.activity_ids.mailing_id.sudo().write({"mailing_model_id": vals["model_id"]})
+            self.activity_ids.mailing_id.sudo().write(
+                {"mailing_model_id": vals["model_id"], "mailing_domain": NO_RECIPIENT_DOMAIN}
+            )
         return res
 
     def copy_data(self, default=None):

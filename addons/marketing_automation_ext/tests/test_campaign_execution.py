@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged, users
+from odoo.tests import new_test_user, tagged, users
 
 from .common import NOW, MarketingAutomationCommon
 
@@ -235,9 +235,46 @@ class TestCampaignExecution(MarketingAutomationCommon):
     def test_automation_mailing_cannot_be_sent_from_email_marketing(self):
         campaign = self._create_campaign()
         email = self._create_activity(campaign, "Welcome")
-        with self.assertRaises(UserError):
-            email.mailing_id.action_put_in_queue()
+        sms = self._create_activity(campaign, "Text", activity_type="sms")
         self.assertEqual(email.action_open_mailing()["res_id"], email.mailing_id.id)
+        marketer = new_test_user(
+            self.env, "ma_email_marketer", groups="mass_mailing.group_mass_mailing_user"
+        )
+        self.assertFalse(
+            marketer.has_group("marketing_automation_ext.marketing_automation_ext_group_user")
+        )
+        newsletter = self.env["mailing.mailing"].create(
+            {
+                "subject": "Newsletter",
+                "body_html": "<p>News</p>",
+                "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "mailing_domain": repr([("id", "in", self.partners.ids)]),
+            }
+        )
+        # an email marketer without automation rights still sends the other mailings
+        newsletter.with_user(marketer).action_put_in_queue()
+        self.assertEqual(newsletter.state, "in_queue")
+        mailings = (email | sms).mailing_id
+        self.assertEqual(set(mailings.mapped("mailing_domain")), {"[('id', '=', False)]"})
+        for mailing in mailings:
+            for action in ("action_put_in_queue", "action_send_mail", "action_launch"):
+                with self.assertRaises(UserError, msg=action):
+                    getattr(mailing.with_user(marketer), action)()
+        # a mailing left behind by its activity stays out of Email Marketing's hands
+        mailing = sms.mailing_id
+        sms.unlink()
+        with self.assertRaises(UserError):
+            mailing.with_user(marketer).action_send_mail()
+        self.assertEqual(mailing.state, "draft")
+
+    def test_archiving_a_running_campaign_stops_it(self):
+        campaign = self._create_campaign()
+        later = self._create_activity(campaign, "Later", interval_number=1, interval_type="days")
+        with self.mock_datetime_and_now(NOW):
+            self._start(campaign)
+        campaign.active = False
+        self.assertEqual(campaign.state, "stopped")
+        self.assertEqual(set(later.trace_ids.mapped("state")), {"canceled"})
 
     def test_enrolment_cron_takes_new_matching_records(self):
         campaign = self._create_campaign(domain=repr([("name", "=like", "ma_contact %")]))
