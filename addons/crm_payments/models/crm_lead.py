@@ -5,7 +5,9 @@ from odoo.exceptions import UserError
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
-    payment_ids = fields.One2many("crm.payment", "lead_id", string="Payments")
+    payment_ids = fields.One2many(
+        "crm.payment", "lead_id", string="Payments", groups="crm_payments.crm_payments_group_user"
+    )
     payment_count = fields.Integer(compute="_compute_payment_figures")
     payment_collected = fields.Monetary(
         compute="_compute_payment_figures",

@@ -339,6 +339,8 @@ class CrmPayment(models.Model):
                 campaign.id, False
             )
         result = super().write(vals)
+        if vals.get("state") in ("draft", "due", "paid", "cancelled"):
+            self._close_overdue_activities(paid=vals["state"] == "paid")
         if vals.get("date_due") and vals.get("state") != "overdue":
             # an overdue payment given a later due date is due again (and overdue later, once more)
             today = fields.Date.context_today(self)
@@ -456,6 +458,29 @@ class CrmPayment(models.Model):
                 for payment in self
             ]
         )
+
+    def _close_overdue_activities(self, paid=False):
+        """The overdue to-do of a payment no longer overdue is done when it is paid, and
+        withdrawn otherwise (cancelled, or given a later due date)."""
+        activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        if not activity_type or not self.ids:
+            return
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("automated", "=", True),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        )
+        if paid:
+            activities.action_feedback(feedback=_("The payment was collected."))
+        else:
+            activities.unlink()
 
     def _send_overdue_reminder(self):
         by_company = defaultdict(lambda: self.browse())

@@ -36,13 +36,14 @@ class MarketingOperation(models.Model):
         ]
 
     def _extra_revenue_payment_domain(self):
-        """Collected payments that add to the revenue: not those of a won opportunity, whose
-        expected revenue is already counted."""
+        """Collected payments that add to the revenue: not those of the won opportunities
+        counted in the operations' revenue already."""
+        won = self.env["crm.lead"].sudo()._search(self._won_opportunity_domain())
         return [
             *self._collected_payment_domain(),
             "|",
             ("lead_id", "=", False),
-            ("lead_id.stage_id.is_won", "=", False),
+            ("lead_id", "not in", won),
         ]
 
     def _get_actual_revenue_by_operation(self):

@@ -116,7 +116,7 @@ class CrmSalesBudgetReport(models.Model):
     def _select_won(self):
         return SQL(
             """
-            SELECT 'won', (l.date_closed AT TIME ZONE 'UTC')::date, l.user_id, l.team_id,
+            SELECT 'won', l.date_closed::date, l.user_id, l.team_id,
                    l.company_id, 0.0, 0.0, COALESCE(l.expected_revenue, 0), 0.0, 0.0
               FROM crm_lead l
               JOIN crm_stage s ON s.id = l.stage_id
@@ -129,7 +129,8 @@ class CrmSalesBudgetReport(models.Model):
         which already holds the opportunity."""
         return SQL(
             """
-            SELECT 'collected', p.date_paid, p.user_id, l.team_id, p.company_id,
+            SELECT 'collected', p.date_paid, COALESCE(l.user_id, p.user_id), l.team_id,
+                   p.company_id,
                    0.0, 0.0, 0.0, COALESCE(p.amount_company, 0),
                    CASE WHEN l.active AND l.type = 'opportunity' AND COALESCE(s.is_won, FALSE)
                         THEN 0.0 ELSE COALESCE(p.amount_company, 0) END

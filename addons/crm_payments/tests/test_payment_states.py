@@ -79,8 +79,44 @@ class TestPaymentStates(CrmPaymentsCase):
         self.assertEqual(payment.state, "overdue")
         payment.date_due = self.days(-1)
         self.assertEqual(payment.state, "overdue", "still past its date")
+        self.assertEqual(len(payment.activity_ids), 1)
         payment.date_due = self.days(15)
         self.assertEqual(payment.state, "due")
+        self.assertFalse(payment.activity_ids, "the overdue to-do is withdrawn")
+        with freeze_time(self.days(16)):
+            self.env["crm.payment"]._cron_mark_overdue()
+        self.assertEqual(payment.state, "overdue")
+        self.assertEqual(len(payment.activity_ids), 1, "one to-do at a time")
+
+    def test_paid_or_cancelled_closes_the_overdue_todo(self):
+        paid, cancelled = (
+            self.create_payment(date_due=self.days(-2)),
+            self.create_payment(date_due=self.days(-2)),
+        )
+        (paid | cancelled).action_confirm()
+        self.assertEqual(len(paid.activity_ids), 1)
+        self.assertEqual(len(cancelled.activity_ids), 1)
+        paid.action_mark_paid()
+        self.assertFalse(paid.activity_ids)
+        done = self.env["mail.message"].search(
+            [
+                ("model", "=", "crm.payment"),
+                ("res_id", "=", paid.id),
+                ("mail_activity_type_id", "!=", False),
+            ]
+        )
+        self.assertEqual(len(done), 1, "marked done in the chatter")
+        cancelled.action_cancel()
+        self.assertFalse(cancelled.activity_ids)
+        self.assertFalse(
+            self.env["mail.message"].search(
+                [
+                    ("model", "=", "crm.payment"),
+                    ("res_id", "=", cancelled.id),
+                    ("mail_activity_type_id", "!=", False),
+                ]
+            )
+        )
 
     def test_overdue_cron_batches(self):
         payments = self.create_payment() | self.create_payment() | self.create_payment()
