@@ -48,6 +48,9 @@ OPPOSITE_TRIGGERS = {
     "mail_click": ("mail_not_click", "mail_not_open"),
     "mail_reply": ("mail_not_reply", "mail_not_open"),
     "sms_click": ("sms_not_click",),
+    # a message that bounced was never received: no follow-up goes to that address
+    "mail_bounce": ("mail_not_open", "mail_not_click", "mail_not_reply"),
+    "sms_bounce": ("sms_not_click",),
 }
 # "not" trigger -> the parent's tracking field that must stay empty for it to run
 NOT_TRIGGER_FIELDS = {
@@ -667,13 +670,35 @@ class MarketingAutomationActivity(models.Model):
         """Render the mailing for all records at once and queue its mails with their mailing
         traces in bulk, so that the host's tracking pixel and shortened links apply."""
         mailing = self.mailing_id.sudo()
-        Model = self.env[self.campaign_id.model_name]
         records = self._get_records(traces, res_by_trace)
+        emails, blacklisted = self._get_record_emails(records)
+        if emails is None:
+            return {_("The target has no email field."): traces}
+        no_email, excluded, to_send = [], [], []
+        for trace_id in traces.ids:
+            email = emails.get(res_by_trace[trace_id])
+            if not email:
+                no_email.append(trace_id)
+            elif email in blacklisted:
+                excluded.append(trace_id)
+            else:
+                to_send.append(trace_id)
+        if to_send:
+            self._queue_mails(mailing, traces.browse(to_send), res_by_trace, emails)
+        return {
+            _("The record has no email address."): traces.browse(no_email),
+            _("The email address is blacklisted."): traces.browse(excluded),
+        }
+
+    def _get_record_emails(self, records):
+        """({record id: normalized email}, {blacklisted emails}) of ``records`` in two queries;
+        (None, None) when the target has no email field."""
+        Model = self.env[self.campaign_id.model_name]
         email_fname = Model._mail_get_primary_email_field() or (
             "email_from" if "email_from" in Model._fields else "email"
         )
         if email_fname not in Model._fields:
-            return {_("The target has no email field."): traces}
+            return None, None
         if "email_normalized" in Model._fields:
             emails = {record.id: record.email_normalized for record in records}
         else:
@@ -692,21 +717,7 @@ class MarketingAutomationActivity(models.Model):
                     )
                 )
                 blacklisted = {row[0] for row in rows}
-        no_email, excluded, to_send = [], [], []
-        for trace_id in traces.ids:
-            email = emails.get(res_by_trace[trace_id])
-            if not email:
-                no_email.append(trace_id)
-            elif email in blacklisted:
-                excluded.append(trace_id)
-            else:
-                to_send.append(trace_id)
-        if to_send:
-            self._queue_mails(mailing, traces.browse(to_send), res_by_trace, emails)
-        return {
-            _("The record has no email address."): traces.browse(no_email),
-            _("The email address is blacklisted."): traces.browse(excluded),
-        }
+        return emails, blacklisted
 
     def _get_mail_body_source(self, mailing):
         """The mailing body as written in the editor, with its links turned into tracked short

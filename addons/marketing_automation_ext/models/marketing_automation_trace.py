@@ -3,6 +3,7 @@ import logging
 from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
 from .marketing_automation_activity import (
@@ -96,6 +97,16 @@ class MarketingAutomationTrace(models.Model):
         if traces:
             self._wake_execute_cron(min(traces.mapped("schedule_date")))
         return traces
+
+    def write(self, vals):
+        if vals.get("state") == "scheduled" and any(t.state != "scheduled" for t in self):
+            raise UserError(
+                _(
+                    "A trace that has run or was canceled cannot be scheduled again: each "
+                    "activity runs at most once for a participant."
+                )
+            )
+        return super().write(vals)
 
     # ------------------------------------------------------------------ METRICS
 
@@ -391,12 +402,11 @@ class MarketingAutomationTrace(models.Model):
                     ("activity_id.trigger_type", "in", opposite),
                 ]
             )
-            to_cancel.write(
-                {
-                    "state": "canceled",
-                    "state_msg": _("Canceled: the participant reacted to the parent message."),
-                }
-            )
+            if event in ("mail_bounce", "sms_bounce"):
+                message = _("Canceled: the parent message bounced.")
+            else:
+                message = _("Canceled: the participant reacted to the parent message.")
+            to_cancel.write({"state": "canceled", "state_msg": message})
         triggers = [event] + (["mail_open"] if event in ("mail_click", "mail_reply") else [])
         for trigger in triggers:
             children = traces.activity_id.child_ids.filtered(

@@ -8,6 +8,9 @@ class TestCampaignDryAndTestRuns(MarketingAutomationCommon):
     def _build(self):
         records = self.partners | self._create_partners(15, prefix="extra")
         records[:4].is_company = True
+        # rejected by the email activity, in the dry run as in the real run
+        records[1].email = False
+        self.env["mail.blacklist"]._add(records[2].email)
         campaign = self._create_campaign(records)
         first = self._create_activity(
             campaign, "Everyone", domain=repr([("name", "not like", "extra 1")])
@@ -49,6 +52,15 @@ class TestCampaignDryAndTestRuns(MarketingAutomationCommon):
                 result["activities"][campaign.activity_ids[0].id]["reached"],
             )
         self.assertEqual(len(campaign.participant_ids), result["entering"])
+        first = campaign.activity_ids.filtered(lambda a: a.name == "Everyone")
+        self.assertEqual(
+            sorted(
+                first.trace_ids.filtered(lambda t: "email" in (t.state_msg or "")).mapped(
+                    "state_msg"
+                )
+            ),
+            ["The email address is blacklisted.", "The record has no email address."],
+        )
         for activity in campaign.activity_ids:
             self.assertEqual(
                 activity.processed_count,

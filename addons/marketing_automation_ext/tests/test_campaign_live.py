@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import NOW, MarketingAutomationCommon
@@ -174,3 +175,15 @@ class TestCampaignLiveEdits(MarketingAutomationCommon):
         with self.mock_datetime_and_now(due_at), self.mock_mail_gateway():
             Trace._cron_execute()
         self.assertEqual(set(later.trace_ids.mapped("state")), {"processed"})
+
+    def test_a_trace_that_ran_is_never_scheduled_again(self):
+        campaign = self._create_campaign()
+        first = self._create_activity(campaign, "First")
+        with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():
+            self._start(campaign)
+            self._run_due()
+        trace = self._trace_of(first, self.partners[0])
+        self.assertEqual(trace.state, "processed")
+        with self.assertRaises(UserError):
+            trace.with_user(self.ma_user).write({"state": "scheduled"})
+        self.assertEqual(trace.state, "processed")

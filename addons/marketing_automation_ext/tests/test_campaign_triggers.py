@@ -81,10 +81,15 @@ class TestCampaignTriggers(MarketingAutomationCommon):
         self.assertEqual(clicked.trace_ids.participant_id.mapped("res_id"), [p_click.id])
         self.assertEqual(replied.trace_ids.participant_id.mapped("res_id"), [p_reply.id])
         self.assertEqual(bounced.trace_ids.participant_id.mapped("res_id"), [p_bounce.id])
+        # a bounce cancels every "not" follow-up: that address never got the message
+        self.assertEqual(
+            self._trace_of(not_opened, p_bounce).state_msg,
+            "Canceled: the parent message bounced.",
+        )
         for activity, reacting in (
-            (not_opened, p_open | p_click | p_reply),
-            (not_clicked, p_click),
-            (not_replied, p_reply),
+            (not_opened, p_open | p_click | p_reply | p_bounce),
+            (not_clicked, p_click | p_bounce),
+            (not_replied, p_reply | p_bounce),
         ):
             canceled = activity.trace_ids.filtered(lambda t: t.state == "canceled")
             self.assertEqual(
@@ -98,9 +103,9 @@ class TestCampaignTriggers(MarketingAutomationCommon):
         with self.mock_datetime_and_now(NOW + timedelta(days=2)), self.mock_mail_gateway():
             self._run_due()
         self.assertEqual(len(self._traces(opened, "processed")), 3)
-        self.assertEqual(len(self._traces(not_opened, "processed")), 2)
-        self.assertEqual(len(self._traces(not_clicked, "processed")), 4)
-        self.assertEqual(len(self._traces(not_replied, "processed")), 4)
+        self.assertEqual(len(self._traces(not_opened, "processed")), 1)
+        self.assertEqual(len(self._traces(not_clicked, "processed")), 3)
+        self.assertEqual(len(self._traces(not_replied, "processed")), 3)
         self.assertEqual(len(self._traces(bounced, "processed")), 1)
         # metrics per activity and per campaign
         self.assertEqual(parent.opened_count, 3)
@@ -110,7 +115,7 @@ class TestCampaignTriggers(MarketingAutomationCommon):
         self.assertEqual(parent.processed_count, 5)
         self.assertEqual(campaign.clicked_count, 1)
         self.assertEqual(campaign.link_click_count, 1)
-        self.assertEqual(not_opened.processed_count, 2)
+        self.assertEqual(not_opened.processed_count, 1)
 
     def test_sms_triggers(self):
         campaign = self._create_campaign()
@@ -159,9 +164,10 @@ class TestCampaignTriggers(MarketingAutomationCommon):
         self.assertEqual(clicked.trace_ids.participant_id.mapped("res_id"), [p_click.id])
         self.assertEqual(bounced.trace_ids.participant_id.mapped("res_id"), [p_bounce.id])
         self.assertEqual(self._trace_of(not_clicked, p_click).state, "canceled")
+        self.assertEqual(self._trace_of(not_clicked, p_bounce).state, "canceled")
         with self.mock_datetime_and_now(NOW + timedelta(days=2)):
             self._run_due()
-        self.assertEqual(len(self._traces(not_clicked, "processed")), 2)
+        self.assertEqual(len(self._traces(not_clicked, "processed")), 1)
         self.assertEqual(len(self._traces(clicked, "processed")), 1)
         self.assertEqual(sms.clicked_count, 1)
         self.assertEqual(sms.bounced_count, 1)
