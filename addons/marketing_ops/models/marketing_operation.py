@@ -89,6 +89,11 @@ class MarketingOperation(models.Model):
         help="Only the responsible, the users and groups listed here (and Marketing Managers) see "
         "the operation, its steps and targets.",
     )
+    is_hidden = fields.Boolean(
+        compute="_compute_is_hidden",
+        string="Hidden from Other Users",
+        help="Confidential, or in a confidential family: its name is not shown outside it.",
+    )
     allowed_user_ids = fields.Many2many(
         "res.users",
         "marketing_operation_users_rel",
@@ -372,6 +377,13 @@ class MarketingOperation(models.Model):
                     )
                 )
 
+    @api.depends("is_confidential", "family_id.is_confidential")
+    def _compute_is_hidden(self):
+        for operation in self:
+            operation.is_hidden = (
+                operation.is_confidential or operation.sudo().family_id.is_confidential
+            )
+
     # ---- ORM ------------------------------------------------------------------------------------
 
     @api.model_create_multi
@@ -383,7 +395,30 @@ class MarketingOperation(models.Model):
             )
             for vals, campaign in zip(missing, campaigns, strict=True):
                 vals["utm_campaign_id"] = campaign.id
-        return super().create(vals_list)
+        operations = super().create(vals_list)
+        operations.filtered("is_hidden")._sync_campaign_name()
+        return operations
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"name", "code", "is_confidential", "family_id"} & set(vals):
+            self._sync_campaign_name()
+        return res
+
+    def _sync_campaign_name(self):
+        """The UTM campaign is seen by every user (leads, mailings, reports): a confidential
+        operation lends it a neutral name, never its own."""
+        for operation in self.sudo():
+            name = operation._get_public_name()
+            if operation.utm_campaign_id and operation.utm_campaign_id.title != name:
+                operation.utm_campaign_id.title = name
+
+    def _get_public_name(self):
+        """The operation's name, or a neutral one when the operation is confidential."""
+        self.ensure_one()
+        if not self.is_hidden:
+            return self.name
+        return _("Confidential operation %(reference)s", reference=self.code or self.id)
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)

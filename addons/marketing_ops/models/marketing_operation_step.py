@@ -153,7 +153,7 @@ class MarketingOperationStep(models.Model):
             by_kind = counts[step._origin.id]
             step.target_count = sum(by_kind.values())
             step.target_todo_count = by_kind["todo"]
-            step.target_processed_count = by_kind["ok"] + by_kind["skipped"]
+            step.target_processed_count = by_kind["ok"] + by_kind["skipped"] + by_kind["stop"]
 
     # ---- Constraints ------------------------------------------------------------------------------
 
@@ -325,6 +325,7 @@ class MarketingOperationStep(models.Model):
         """Partners and contacts targeted in ``source_steps`` (of any operation)."""
         domain = [("step_id", "in", source_steps.ids)]
         if only_processed:
+            # "processed, stop" targets are done and go no further
             domain.append(("state_id.kind", "in", ("ok", "skipped")))
         targets = self.env["marketing.operation.target"].search(domain)
         return targets.partner_id | targets.contact_ids.partner_id
@@ -397,7 +398,10 @@ class MarketingOperationStep(models.Model):
                         "res_model_id": model_id,
                         "res_id": target.partner_id.id,
                         "activity_type_id": self.activity_type_id.id,
-                        "summary": _(
+                        # the partner's activities are seen by every user
+                        "summary": self.name
+                        if self.operation_id.is_hidden
+                        else _(
                             "%(operation)s: %(step)s",
                             operation=self.operation_id.name,
                             step=self.name,

@@ -20,6 +20,7 @@ class MarketingOpsCase(TransactionCase):
         cls.type_emailing = cls.env.ref("marketing_ops.marketing_step_type_emailing")
         cls.state_todo = cls.env.ref("marketing_ops.marketing_target_state_todo")
         cls.state_ok = cls.env.ref("marketing_ops.marketing_target_state_ok")
+        cls.state_responded = cls.env.ref("marketing_ops.marketing_target_state_responded")
         cls.state_skipped = cls.env.ref("marketing_ops.marketing_target_state_skipped")
         cls.acme = cls.Partner.create({"name": "Acme Test", "is_company": True})
         cls.alice = cls.Partner.create({"name": "Alice Acme", "parent_id": cls.acme.id})

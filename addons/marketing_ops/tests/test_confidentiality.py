@@ -80,6 +80,34 @@ class TestConfidentiality(MarketingOpsCase):
         with self.assertRaises(AccessError):
             self.secret.with_env(env).write({"name": "Leaked"})
 
+    def test_names_do_not_leak_through_campaigns_and_activities(self):
+        env = self.env(user=self.outsider)
+        campaigns = env["utm.campaign"].search([("title", "ilike", "Zeta")])
+        self.assertEqual(campaigns.mapped("title"), ["Zeta Public Fair"])
+        self.assertFalse(env["utm.campaign"].name_search("Secret"))
+        self.assertFalse(env["utm.campaign"].name_search("Merger"))
+        self.assertEqual(
+            self.secret.utm_campaign_id.title, f"Confidential operation {self.secret.id}"
+        )
+        self.secret.code = "SEC-1"
+        self.assertEqual(self.secret.utm_campaign_id.title, "Confidential operation SEC-1")
+        # made public, it lends its name again
+        self.secret.is_confidential = False
+        self.assertEqual(self.secret.utm_campaign_id.title, "Zeta Secret Launch")
+        self.secret.is_confidential = True
+        # the activities a launch leaves on partners, seen by every user, keep the secret
+        step = self.in_secret_family.step_ids
+        step.write(
+            {
+                "event_mode": "activity",
+                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+            }
+        )
+        step.action_launch()
+        activities = self.env["mail.activity"].search([("marketing_step_id", "=", step.id)])
+        self.assertEqual(len(activities), 2, step.target_ids.mapped("state_id.name"))
+        self.assertEqual(set(activities.with_env(env).mapped("summary")), {step.name})
+
     def test_listed_users_groups_and_managers_see_them(self):
         for user, expected in (
             (self.insider, self.public | self.secret | self.in_secret_family),

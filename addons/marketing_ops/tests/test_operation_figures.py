@@ -85,11 +85,16 @@ class TestOperationFigures(MarketingOpsCase):
         call = self.create_step(operation, "Call")
         email._add_targets(self.acme | self.globex | self.solo)
         call._add_targets(self.acme)
+        # launching a step processes its targets: none of them responded yet
+        email.action_launch()
+        operation.invalidate_recordset()
+        self.assertEqual(set(email.target_ids.state_id.mapped("kind")), {"ok"})
+        self.assertEqual(operation.response_count, 0)
         email.target_ids.filtered(
             lambda t: t.partner_id in (self.acme | self.globex)
-        ).state_id = self.state_ok
+        ).state_id = self.state_responded
         email.target_ids.filtered(lambda t: t.partner_id == self.solo).state_id = self.state_skipped
-        call.target_ids.state_id = self.state_ok
+        call.target_ids.state_id = self.state_responded
         operation.invalidate_recordset()
         self.assertEqual(operation.response_count, 2)
 

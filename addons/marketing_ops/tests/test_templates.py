@@ -94,3 +94,14 @@ class TestTemplates(MarketingOpsCase):
         self.assertEqual(step.step_type_id, call_type)
         self.assertEqual(step.duration, 0.5)
         self.assertEqual(step.name, "To configure")
+
+    def test_template_step_cannot_load_into_its_own_tree(self):
+        parent = self.create_step(self.template, "Campaign", final=False, is_template=True)
+        child = self.create_step(self.template, "Follow-up", parent=parent, is_template=True)
+        wizard = self.env["marketing.operation.template.load"].create(
+            {"operation_id": self.template.id, "step_id": child.id, "template_step_id": parent.id}
+        )
+        with self.assertRaisesRegex(UserError, "cannot receive its own tree"):
+            wizard.action_load()
+        self.assertEqual(parent.child_ids, child)
+        self.assertFalse(child.child_ids)

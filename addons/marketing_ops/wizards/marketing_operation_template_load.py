@@ -152,6 +152,15 @@ class MarketingOperationTemplateLoad(models.TransientModel):
         step, template = self.step_id, self.template_step_id
         if not template:
             raise UserError(_("Choose the template step to load."))
+        if step._origin in template.search([("id", "child_of", template.ids)]):
+            raise UserError(
+                _(
+                    "Step %(step)s is %(template)s or one of its sub-steps: a step cannot "
+                    "receive its own tree.",
+                    step=step.name,
+                    template=template.name,
+                )
+            )
         if template.child_ids and step.is_final and step.target_ids:
             raise UserError(
                 _(
