@@ -892,14 +892,22 @@ class MarketingAutomationActivity(models.Model):
                 mailing.body_plaintext or "", mailing._get_link_tracker_values()
             )
             bodies = mailing._render_template(source, model, res_ids, engine="inline_template")
-            sms_vals_list, uuids = [], []
+            Trace, Composer = self.env["mailing.trace"], self.env["sms.composer"]
+            base_url = mailing.get_base_url()
+            sms_vals_list, uuids, codes = [], [], []
             for res_id in res_ids:
                 info = recipients[res_id]
                 sms_uuid = uuid.uuid4().hex
                 uuids.append(sms_uuid)
+                codes.append(Trace._get_random_code())
+                body = bodies.get(res_id) or ""
+                if mailing.sms_allow_unsubscribe:
+                    # the host's opt-out link, as its own SMS mailings add it
+                    url = f"{base_url}/sms/{mailing.id}/{codes[-1]}"
+                    body = f"{body}\n{Composer._get_unsubscribe_info(url)}"
                 sms_vals_list.append(
                     {
-                        "body": bodies.get(res_id) or "",
+                        "body": body,
                         "number": info["sanitized"],
                         "partner_id": info["partner"].id,
                         "mailing_id": mailing.id,
@@ -924,8 +932,11 @@ class MarketingAutomationActivity(models.Model):
                             "res_id": res_id,
                             "mass_mailing_id": mailing.id,
                             "marketing_trace_id": trace.id,
+                            "sms_code": code,
                         }
-                        for trace, sms, res_id in zip(to_send, sms_all, res_ids, strict=False)
+                        for trace, sms, res_id, code in zip(
+                            to_send, sms_all, res_ids, codes, strict=False
+                        )
                     ]
                 )
             )
@@ -935,6 +946,9 @@ class MarketingAutomationActivity(models.Model):
                     for sms_uuid, mailing_trace in zip(uuids, mailing_traces, strict=False)
                 ]
             )
+            sms_cron = self.env.ref("sms.ir_cron_sms_scheduler_action", raise_if_not_found=False)
+            if sms_cron:
+                sms_cron.sudo()._trigger()
         return {
             _("The record has no valid phone number."): no_number,
             _("The phone number is blacklisted."): excluded,

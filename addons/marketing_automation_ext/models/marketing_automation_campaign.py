@@ -96,7 +96,7 @@ class MarketingAutomationCampaign(models.Model):
                 continue
             try:
                 campaign.record_count = self.env[campaign.model_name].search_count(
-                    campaign._get_filter_domain()
+                    campaign._get_target_domain()
                 )
             except (ValueError, SyntaxError, UserError):
                 campaign.record_count = 0
@@ -329,12 +329,20 @@ class MarketingAutomationCampaign(models.Model):
             )
         return domain
 
+    def _get_target_domain(self):
+        """The filter, within the campaign's company for targets that belong to a company:
+        the enrolment cron runs as superuser and must not reach other companies' records."""
+        domain = self._get_filter_domain()
+        if "company_id" in self.env[self.model_name]._fields:
+            domain = expression.AND([domain, [("company_id", "in", [False, self.company_id.id])]])
+        return domain
+
     def _get_enrol_candidate_ids(self, limit=None):
         """Ids of the records that match the filter and are not participants yet, deduplicated
         on the unique field (among themselves and against the existing participants)."""
         self.ensure_one()
         Model = self.env[self.model_name]
-        query = Model._search(self._get_filter_domain())
+        query = Model._search(self._get_target_domain())
         participant_table = SQL.identifier("marketing_automation_participant")
         exclusion = SQL(
             "NOT EXISTS (SELECT 1 FROM %s p WHERE p.campaign_id = %s AND p.res_id = %s"

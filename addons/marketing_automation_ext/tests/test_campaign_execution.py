@@ -338,3 +338,17 @@ class TestCampaignExecution(MarketingAutomationCommon):
             self._start(campaign)
         with self.assertRaises(ValidationError):
             campaign.model_id = self.env["ir.model"]._get("crm.lead")
+
+    def test_enrolment_stays_in_the_campaign_company(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        foreign = self._create_partners(1, prefix="ma_foreign")
+        foreign.company_id = other
+        campaign = self._create_campaign(self.partners | foreign)
+        self._create_activity(campaign, "Hello")
+        self.assertEqual(campaign.record_count, 5)
+        with self.mock_datetime_and_now(NOW):
+            self._start(campaign)
+            campaign._enrol_participants()
+        self.assertEqual(
+            sorted(campaign.participant_ids.mapped("res_id")), sorted(self.partners.ids)
+        )

@@ -137,6 +137,7 @@ class TestCampaignTriggers(MarketingAutomationCommon):
         bounced = self._tag_child(campaign, "SMS bounced", sms, "sms_bounce")
         self.partners[4].mobile = False
         self.env["phone.blacklist"].sudo().add(self.partners[3].mobile)
+        sms.mailing_id.sms_allow_unsubscribe = True
         p_click, p_bounce = self.partners[:2]
         with self.mock_datetime_and_now(NOW):
             self._start(campaign)
@@ -156,6 +157,9 @@ class TestCampaignTriggers(MarketingAutomationCommon):
         )
         self.assertIn("Hi ma_contact 0", sms_click.body)
         self.assertIn(f"/s/{sms_click.id}", sms_click.body)
+        code = self._trace_of(sms, p_click).mailing_trace_ids.sms_code
+        self.assertTrue(code)
+        self.assertIn(f"/sms/{sms.mailing_id.id}/{code}", sms_click.body, "the opt-out link")
         with self.mock_datetime_and_now(NOW + timedelta(hours=1)):
             self._click(self._trace_of(sms, p_click).mailing_trace_ids, "sms-offer")
             tracker = self._trace_of(sms, p_bounce).mailing_trace_ids.sms_tracker_ids

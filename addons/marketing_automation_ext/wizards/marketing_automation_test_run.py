@@ -31,7 +31,7 @@ class MarketingAutomationTestRun(models.TransientModel):
                 wizard.record_ref = f"{wizard.model_name},{wizard.res_id}"
             elif wizard.campaign_id:
                 record = self.env[wizard.model_name].search(
-                    wizard.campaign_id._get_filter_domain(), limit=1
+                    wizard.campaign_id._get_target_domain(), limit=1
                 )
                 wizard.record_ref = f"{wizard.model_name},{record.id}" if record else False
             else:
