@@ -333,10 +333,13 @@ class CrmPayment(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if vals.get("campaign_id") and "operation_id" not in vals:
-            campaign = self.env["utm.campaign"].browse(vals["campaign_id"])
-            vals["operation_id"] = self._get_operations_by_campaign(campaign).get(
-                campaign.id, False
+        if "campaign_id" in vals and "operation_id" not in vals:
+            # the operation follows its campaign, and goes with it when the campaign is removed
+            campaign = self.env["utm.campaign"].browse(vals["campaign_id"] or [])
+            vals["operation_id"] = (
+                self._get_operations_by_campaign(campaign).get(campaign.id, False)
+                if campaign
+                else False
             )
         result = super().write(vals)
         if vals.get("state") in ("draft", "due", "paid", "cancelled"):

@@ -38,6 +38,9 @@ class TestPaymentFigures(CrmPaymentsCase):
         other = self.env["marketing.operation"].create({"name": "Autumn Expo"})
         payment.campaign_id = other.utm_campaign_id
         self.assertEqual(payment.operation_id, other)
+        payment.campaign_id = False
+        self.assertFalse(payment.operation_id, "the operation goes with its campaign")
+        payment.campaign_id = other.utm_campaign_id
         with self.assertRefused(ValidationError, "must be the one of the marketing operation"):
             payment.write(
                 {"operation_id": self.operation.id, "campaign_id": other.utm_campaign_id.id}
