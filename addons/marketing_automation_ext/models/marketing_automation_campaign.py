@@ -131,16 +131,20 @@ class MarketingAutomationCampaign(models.Model):
                 campaign[f"{metric}_count"] = values.get(metric, 0)
 
     def _compute_link_click_count(self):
-        data = (
-            self.env["link.tracker.click"]
-            .sudo()
-            ._read_group(
-                [("campaign_id", "in", self.utm_campaign_id.ids)], ["campaign_id"], ["__count"]
+        Click = self.env["link.tracker.click"].sudo()
+        domain = [("campaign_id", "in", self.utm_campaign_id.ids)]
+        counts = dict(Click._read_group(domain, ["campaign_id"], ["__count"]))
+        # clicks of test runs stay out of the statistics
+        tests = dict(
+            Click._read_group(
+                [*domain, ("mailing_trace_id.marketing_trace_id.is_test", "=", True)],
+                ["campaign_id"],
+                ["__count"],
             )
         )
-        counts = {utm.id: count for utm, count in data}
         for campaign in self:
-            campaign.link_click_count = counts.get(campaign.utm_campaign_id.id, 0)
+            utm = campaign.utm_campaign_id
+            campaign.link_click_count = counts.get(utm, 0) - tests.get(utm, 0)
 
     # ------------------------------------------------------------------ CONSTRAINTS
 
@@ -363,15 +367,27 @@ class MarketingAutomationCampaign(models.Model):
                     field_sql,
                 )
             )
+            # the first record of each value enters; records without a value cannot be
+            # told apart and each of them enters
             rows = self.env.execute_query(
                 SQL(
-                    "SELECT DISTINCT ON (%s) %s FROM %s WHERE %s ORDER BY %s, %s",
+                    """SELECT DISTINCT ON (%s) %s FROM %s WHERE %s AND (%s) IS NOT NULL
+                        ORDER BY %s, %s""",
                     field_sql,
                     SQL.identifier(Model._table, "id"),
                     query.from_clause,
                     query.where_clause or SQL("TRUE"),
                     field_sql,
+                    field_sql,
                     SQL.identifier(Model._table, "id"),
+                )
+            ) + self.env.execute_query(
+                SQL(
+                    "SELECT %s FROM %s WHERE %s AND (%s) IS NULL",
+                    SQL.identifier(Model._table, "id"),
+                    query.from_clause,
+                    query.where_clause or SQL("TRUE"),
+                    field_sql,
                 )
             )
             ids = sorted(row[0] for row in rows)

@@ -99,3 +99,23 @@ class TestCampaignDryAndTestRuns(MarketingAutomationCommon):
         self.assertEqual(campaign.test_participant_count, 1)
         self.assertEqual(campaign.processed_count, 0)
         self.assertEqual(campaign.activity_ids[0].processed_count, 0)
+        # a tester clicking the link of the test email
+        mailing_trace = participant.trace_ids.mailing_trace_ids
+        self.assertEqual(len(mailing_trace), 1)
+        link = self.env["link.tracker"].search(
+            [
+                ("mass_mailing_id", "=", mailing_trace.mass_mailing_id.id),
+                ("url", "like", "example.com/offer"),
+            ]
+        )
+        self.env["link.tracker.click"].sudo().add_click(
+            link.code, ip="100.10.10.12", country_code="BE", mailing_trace_id=mailing_trace.id
+        )
+        self.assertEqual(
+            self.env["link.tracker.click"].search_count(
+                [("campaign_id", "=", campaign.utm_campaign_id.id)]
+            ),
+            1,
+        )
+        campaign.invalidate_recordset()
+        self.assertEqual(campaign.link_click_count, 0, "test clicks stay out of the statistics")

@@ -65,7 +65,8 @@ class TestCampaignExecution(MarketingAutomationCommon):
 
     def test_unique_field_deduplicates(self):
         twins = self._create_partners(2, prefix="twin", email="same@test.example.com")
-        records = self.partners | twins
+        no_email = self._create_partners(2, prefix="no email", email=False)
+        records = self.partners | twins | no_email
         campaign = self._create_campaign(
             records,
             unique_field_id=self.env["ir.model.fields"]._get("res.partner", "email").id,
@@ -74,7 +75,9 @@ class TestCampaignExecution(MarketingAutomationCommon):
         with self.mock_datetime_and_now(NOW):
             self._start(campaign)
             campaign._enrol_participants()
-        self.assertEqual(len(campaign.participant_ids), 6)
+        self.assertEqual(len(campaign.participant_ids), 8, "records without email each enter")
+        with self.mock_datetime_and_now(NOW):
+            self.assertEqual(campaign._enrol_participants(), 0, "and only once")
         self.assertEqual(
             campaign.participant_ids.filtered(
                 lambda p: p.unique_value == "same@test.example.com"
