@@ -392,7 +392,10 @@ class MarketingOperationStep(models.Model):
             user = self.user_id or self.operation_id.user_id or self.env.user
             deadline = (self.date_planned or fields.Datetime.now()).date()
             model_id = self.env["ir.model"]._get_id("res.partner")
-            self.env["mail.activity"].create(
+            # whoever may launch the step schedules its activities on the targeted partners,
+            # whether or not they may edit partners themselves
+            self.check_access("write")
+            self.env["mail.activity"].sudo().create(
                 [
                     {
                         "res_model_id": model_id,

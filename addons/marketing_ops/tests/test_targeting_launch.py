@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import users
+from odoo.tests import new_test_user, users
 
 from .common import MarketingOpsCase
 
@@ -152,6 +152,25 @@ class TestTargetingAndLaunch(MarketingOpsCase):
         self.assertEqual(set(activities.mapped("res_id")), {self.globex.id, self.solo.id})
         self.assertEqual(set(activities.user_id), {self.user})
         self.assertEqual(self.operation.generated_activity_count, 2)
+
+    def test_marketing_user_launch_generates_events(self):
+        marketer = new_test_user(
+            self.env, "mo_marketer", groups="marketing_ops.marketing_ops_group_user"
+        )
+        call = self.env.ref("mail.mail_activity_data_call")
+        self.step.write(
+            {"event_mode": "activity", "activity_type_id": call.id, "user_id": marketer.id}
+        )
+        self.step._add_targets(self.globex | self.solo)
+        self.step.with_user(marketer).action_launch()
+        activities = self.env["mail.activity"].search([("marketing_step_id", "=", self.step.id)])
+        self.assertEqual(set(activities.mapped("res_id")), {self.globex.id, self.solo.id})
+        self.assertEqual(set(self.step.target_ids.state_id.mapped("kind")), {"ok"})
+        meeting_step = self.create_step(self.operation, "Visit")
+        meeting_step.write({"event_mode": "meeting", "user_id": marketer.id})
+        meeting_step._add_targets(self.globex)
+        meeting_step.with_user(marketer).action_launch()
+        self.assertEqual(len(meeting_step.target_ids.event_id), 1)
 
     @users("mo_test_user")
     def test_partner_shows_its_targets(self):
