@@ -432,7 +432,9 @@ class MarketingAutomationTrace(models.Model):
 
     def action_execute_now(self):
         """Test run: execute these test traces now, whatever their date."""
-        self.filtered("is_test")._execute()
+        tests = self.filtered("is_test")
+        tests.campaign_id.check_access("write")
+        tests.sudo()._execute()
         return True
 
     def action_simulate_event(self):

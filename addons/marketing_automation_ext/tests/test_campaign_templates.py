@@ -48,9 +48,13 @@ class TestCampaignTemplates(MarketingAutomationCommon):
         }
 
     def _test_run(self, campaign, record, reaction):
-        wizard = self.env["marketing.automation.test.run"].create({"campaign_id": campaign.id})
+        wizard = (
+            self.env["marketing.automation.test.run"]
+            .with_env(campaign.env)
+            .create({"campaign_id": campaign.id})
+        )
         wizard.record_ref = f"{record._name},{record.id}"
-        participant = self.env["marketing.automation.participant"].browse(
+        participant = wizard.env["marketing.automation.participant"].browse(
             wizard.action_start()["res_id"]
         )
         for _step in range(10):
@@ -121,6 +125,19 @@ class TestCampaignTemplates(MarketingAutomationCommon):
             self.assertEqual(record.priority, "3")
         mails = self._queued_mails(campaign)
         self.assertEqual(len(mails), len(processed.filtered(lambda t: t.activity_type == "email")))
+
+    def test_a_campaign_user_test_runs_a_template(self):
+        template = self.env.ref("marketing_automation_ext.marketing_automation_template_tag_hot")
+        action = template.with_user(self.ma_user).action_create_campaign()
+        campaign = self.env["marketing.automation.campaign"].browse(action["res_id"])
+        record = self.records["tag_hot"]
+        with self.mock_mail_gateway():
+            participant = self._test_run(campaign.with_user(self.ma_user), record, "mail_click")
+        self.assertFalse(
+            participant.trace_ids.filtered(lambda t: t.state in ("error", "scheduled")),
+            participant.trace_ids.mapped("state_msg"),
+        )
+        self.assertIn("Hot", record.category_id.mapped("name"))
 
     def test_empty_campaign_screen_shows_the_templates(self):
         Campaign = self.env["marketing.automation.campaign"].with_user(self.ma_user)
