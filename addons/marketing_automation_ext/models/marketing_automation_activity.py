@@ -338,6 +338,24 @@ class MarketingAutomationActivity(models.Model):
 
     def write(self, vals):
         self._check_server_action_rights([vals])
+        moved = [
+            name
+            for name in ("trigger_type", "parent_id", "campaign_id")
+            if name in vals
+            and any(
+                activity._fields[name].convert_to_write(activity[name], activity) != vals[name]
+                for activity in self
+            )
+        ]
+        if moved and self.trace_ids:
+            raise UserError(
+                _(
+                    "Activity %(name)s has already been scheduled for participants: its trigger, "
+                    "parent and campaign can no longer change. Add a new activity instead (it "
+                    "reaches the participants already past its parent).",
+                    name=self.filtered("trace_ids")[:1].name,
+                )
+            )
         if vals.get("mailing_id") is False and any(
             a.activity_type in ("email", "sms") for a in self
         ):

@@ -187,3 +187,21 @@ class TestCampaignLiveEdits(MarketingAutomationCommon):
         with self.assertRaises(UserError):
             trace.with_user(self.ma_user).write({"state": "scheduled"})
         self.assertEqual(trace.state, "processed")
+
+    def test_trigger_and_parent_are_fixed_once_scheduled(self):
+        campaign = self._create_campaign()
+        first = self._create_activity(campaign, "First")
+        second = self._create_activity(
+            campaign, "Second", parent=first, interval_number=1, interval_type="days"
+        )
+        with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():
+            self._start(campaign)
+            self._run_due()
+        self.assertTrue(second.trace_ids)
+        for values in ({"trigger_type": "mail_open"}, {"parent_id": False}):
+            with self.assertRaisesRegex(UserError, "Add a new activity instead"):
+                second.write(values)
+        self.assertEqual(second.trigger_type, "activity")
+        # writing the same values, as the form does, and changing the delay stay allowed
+        second.write({"trigger_type": "activity", "parent_id": first.id, "interval_number": 2})
+        self.assertEqual(set(second.trace_ids.mapped("schedule_date")), {NOW + timedelta(days=2)})
