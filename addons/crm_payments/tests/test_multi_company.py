@@ -29,6 +29,32 @@ class TestMultiCompany(CrmPaymentsCase):
             payment_a.with_user(self.user_b).read(["amount"])
         self.assertIn(payment_a, self.env["crm.payment"].with_user(self.user).search([]))
         self.assertNotIn(payment_b, self.env["crm.payment"].with_user(self.user).search([]))
+        # nor through name search, grouping, or the partner's balance
+        self.assertEqual([pid for pid, _name in Payment.name_search(payment_a.name)], [])
+        groups = Payment._read_group([], ["company_id"], ["amount:sum"])
+        self.assertEqual(
+            [(company, amount) for company, amount in groups], [(self.company_b, 100.0)]
+        )
+        customer_b = self.customer.with_user(self.user_b)
+        self.assertEqual(customer_b.crm_payment_count, 1)
+        # a user of both companies working in B only sees B's
+        both = new_test_user(
+            self.env,
+            "cp_user_ab",
+            groups="sales_team.group_sale_salesman,crm_payments.crm_payments_group_user",
+            company_id=self.company_b.id,
+            company_ids=[(6, 0, (self.company_b | self.env.company).ids)],
+        )
+        in_b = (
+            self.env["crm.payment"]
+            .with_user(both)
+            .with_context(allowed_company_ids=self.company_b.ids)
+        )
+        self.assertEqual(in_b.search([]), payment_b)
+        in_both = in_b.with_context(allowed_company_ids=(self.company_b | self.env.company).ids)
+        self.assertEqual(
+            in_both.search([("id", "in", (payment_a | payment_b).ids)]), payment_a | payment_b
+        )
 
     def test_company_consistency(self):
         lead_b = self.env["crm.lead"].create(
