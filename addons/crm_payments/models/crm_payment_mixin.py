@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class CrmPaymentFigures(models.AbstractModel):
@@ -10,10 +10,11 @@ class CrmPaymentFigures(models.AbstractModel):
     _description = "Payment Figures"
 
     @api.model
-    def _get_payment_figures(self, field_name, records):
+    def _get_payment_figures(self, field_name, records, currency=None):
         """Per id of ``records`` (the value of ``field_name`` on payments): the count of
         payments, the collected amount (paid collections) and the balance due (due and overdue
-        collections minus due and overdue payments), in company currency. Records the user may not
+        collections minus due and overdue payments), in company currency, or converted into
+        ``currency`` when given. Records the user may not
         read payments of get nothing."""
         figures = defaultdict(lambda: {"count": 0, "collected": 0.0, "balance": 0.0})
         Payment = self.env["crm.payment"]
@@ -21,10 +22,14 @@ class CrmPaymentFigures(models.AbstractModel):
             return figures
         groups = Payment._read_group(
             [(field_name, "in", records.ids)],
-            [field_name, "direction", "state"],
+            [field_name, "direction", "state", "company_id"],
             ["__count", "amount_company:sum"],
         )
-        for record, direction, state, count, amount in groups:
+        # records spanning companies (partners) get their amounts converted into ``currency``
+        today = fields.Date.context_today(self)
+        for record, direction, state, company, count, amount in groups:
+            if currency and company.currency_id != currency:
+                amount = company.currency_id._convert(amount, currency, self.env.company, today)
             values = figures[record.id]
             values["count"] += count
             if direction == "collection" and state == "paid":

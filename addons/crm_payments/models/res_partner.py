@@ -21,7 +21,7 @@ class ResPartner(models.Model):
     def _compute_crm_payment_figures(self):
         commercial = self.commercial_partner_id
         figures = self.env["crm.payment.figures"]._get_payment_figures(
-            "commercial_partner_id", commercial._origin
+            "commercial_partner_id", commercial._origin, currency=self.env.company.currency_id
         )
         for partner in self:
             values = figures[partner.commercial_partner_id._origin.id]

@@ -64,3 +64,26 @@ class TestMultiCompany(CrmPaymentsCase):
             self.env["crm.payment"].create(
                 {"partner_id": self.customer.id, "amount": 10.0, "lead_id": lead_b.id}
             )
+
+    def test_partner_balance_converts_other_company_currencies(self):
+        currency_a = self.env.company.currency_id
+        currency_b = self.env["res.currency"].search(
+            [("id", "!=", currency_a.id), ("active", "in", (True, False))], limit=1
+        )
+        currency_b.active = True
+        self.env["res.currency.rate"].search(
+            [("currency_id", "in", (currency_a | currency_b).ids)]
+        ).unlink()
+        self.env["res.currency.rate"].create(
+            {"currency_id": currency_b.id, "rate": 2.0, "name": "2000-01-01", "company_id": False}
+        )
+        self.company_b.currency_id = currency_b
+        self.create_payment(amount=100.0).action_confirm()
+        payment_b = self.create_payment(user=self.user_b, user_id=self.user_b.id, amount=100.0)
+        payment_b.action_confirm()
+        self.assertEqual(payment_b.company_currency_id, currency_b)
+        customer = self.customer.with_context(
+            allowed_company_ids=(self.env.company | self.company_b).ids
+        )
+        self.assertEqual(customer.crm_payment_currency_id, currency_a)
+        self.assertAlmostEqual(customer.crm_payment_balance, 150.0)
