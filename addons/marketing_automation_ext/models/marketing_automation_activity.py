@@ -989,15 +989,18 @@ class MarketingAutomationActivity(models.Model):
             raise UserError(
                 _("The records of this campaign cannot hold activities."),
             )
-        deadline = fields.Date.context_today(self) + relativedelta(
-            days=self.mail_activity_deadline_days
-        )
         fallback_user = self.mail_activity_user_id or self.campaign_id.user_id or self.env.user
+        deadlines = {}
         vals_list = []
         for record in records:
             user = fallback_user
             if self.mail_activity_user_mode == "salesperson" and "user_id" in record._fields:
                 user = record.user_id or fallback_user
+            if user.tz not in deadlines:
+                # the deadline is a day of the assignee, not of the server running the cron
+                today = fields.Date.context_today(self.with_context(tz=user.tz or "UTC"))
+                deadlines[user.tz] = today + relativedelta(days=self.mail_activity_deadline_days)
+            deadline = deadlines[user.tz]
             vals_list.append(
                 {
                     "res_model_id": model_id,

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged, users
@@ -355,3 +355,26 @@ class TestCampaignExecution(MarketingAutomationCommon):
         self.assertEqual(
             sorted(campaign.participant_ids.mapped("res_id")), sorted(self.partners.ids)
         )
+
+    def test_activity_deadline_in_the_assignee_time_zone(self):
+        far = self.env["res.users"].create(
+            {"name": "Far Seller", "login": "ma_far_seller", "tz": "Pacific/Pago_Pago"}
+        )
+        self.partners.user_id = far
+        campaign = self._create_campaign()
+        self._create_activity(
+            campaign,
+            "Call",
+            activity_type="schedule_activity",
+            mail_activity_type_id=self.env.ref("mail.mail_activity_data_call").id,
+            mail_activity_summary="Call them",
+        )
+        # 09:00 in UTC is still the evening before in Pago Pago
+        with self.mock_datetime_and_now(NOW):
+            self._start(campaign)
+            self._run_due()
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", self.partners.ids)]
+        )
+        self.assertEqual(len(activities), 5)
+        self.assertEqual(set(activities.mapped("date_deadline")), {date(2026, 3, 1)})
