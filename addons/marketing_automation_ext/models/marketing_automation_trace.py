@@ -137,7 +137,8 @@ class MarketingAutomationTrace(models.Model):
             (
                 "mailing_trace_ids.trace_status",
                 "in",
-                ("outgoing", "pending", "sent", "open", "reply"),
+                # as the host counts them: queued mails are not sent yet
+                ("pending", "sent", "open", "reply"),
             ),
         ]
         add(self._read_group(sent_domain, [groupby], ["__count"]), "sent")

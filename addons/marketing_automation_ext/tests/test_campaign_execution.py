@@ -40,6 +40,8 @@ class TestCampaignExecution(MarketingAutomationCommon):
         self.assertEqual(len(mailing_traces), 3)
         self.assertEqual(mailing_traces.mass_mailing_id, email.mailing_id)
         self.assertEqual(mailing_traces.campaign_id, campaign.utm_campaign_id)
+        self.assertEqual(email.sent_count, 0, "queued, not sent yet")
+        email.invalidate_recordset()
         # sending through the host adds the tracking pixel and the trace id to short links
         with self.mock_mail_gateway():
             mails.send()
