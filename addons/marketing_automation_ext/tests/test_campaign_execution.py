@@ -188,6 +188,17 @@ class TestCampaignExecution(MarketingAutomationCommon):
         )
         self.assertEqual(manager_activity.sudo().server_action_id, action)
 
+    def _run_and_get_partner_activities(self, campaign):
+        """Start the campaign, run it, and return the activities left on the five partners."""
+        with self.mock_datetime_and_now(NOW):
+            self._start(campaign)
+            self._run_due()
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", self.partners.ids)]
+        )
+        self.assertEqual(len(activities), 5)
+        return activities
+
     def test_activity_tags_and_lead_actions(self):
         salesman = new_salesman = self.env["res.users"].create(
             {"name": "Sal Esman", "login": "ma_salesman", "email": "sal@test.example.com"}
@@ -214,13 +225,7 @@ class TestCampaignExecution(MarketingAutomationCommon):
             partner_category_ids=[(6, 0, self.tag_vip.ids)],
         )
         self._create_activity(campaign, "Lead", activity_type="create_lead", lead_priority="2")
-        with self.mock_datetime_and_now(NOW):
-            self._start(campaign)
-            self._run_due()
-        activities = self.env["mail.activity"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "in", self.partners.ids)]
-        )
-        self.assertEqual(len(activities), 5)
+        activities = self._run_and_get_partner_activities(campaign)
         self.assertEqual(set(activities.mapped("summary")), {"Call them"})
         self.assertEqual(
             activities.filtered(lambda a: a.res_id != self.partners[0].id).user_id, new_salesman
@@ -372,11 +377,5 @@ class TestCampaignExecution(MarketingAutomationCommon):
             mail_activity_summary="Call them",
         )
         # 09:00 in UTC is still the evening before in Pago Pago
-        with self.mock_datetime_and_now(NOW):
-            self._start(campaign)
-            self._run_due()
-        activities = self.env["mail.activity"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "in", self.partners.ids)]
-        )
-        self.assertEqual(len(activities), 5)
+        activities = self._run_and_get_partner_activities(campaign)
         self.assertEqual(set(activities.mapped("date_deadline")), {date(2026, 3, 1)})
