@@ -52,15 +52,20 @@ class TestCampaignLiveEdits(MarketingAutomationCommon):
         self.assertEqual(len(self._traces(follow_up, "processed")), 5)
         self.assertEqual(len(self._queued_mails(campaign)), 5)
 
-    def test_delay_change_moves_scheduled_traces(self):
+    def _run_first_of_two_steps(self, days):
+        """A started campaign whose first email ran; the second waits ``days`` days."""
         campaign = self._create_campaign()
         first = self._create_activity(campaign, "First")
         second = self._create_activity(
-            campaign, "Second", parent=first, interval_number=2, interval_type="days"
+            campaign, "Second", parent=first, interval_number=days, interval_type="days"
         )
         with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():
             self._start(campaign)
             self._run_due()
+        return first, second
+
+    def test_delay_change_moves_scheduled_traces(self):
+        _first, second = self._run_first_of_two_steps(days=2)
         self.assertEqual(set(second.trace_ids.mapped("schedule_date")), {NOW + timedelta(days=2)})
         processed_trace = second.trace_ids[0]
         with self.mock_datetime_and_now(NOW + timedelta(days=3)), self.mock_mail_gateway():
@@ -189,14 +194,7 @@ class TestCampaignLiveEdits(MarketingAutomationCommon):
         self.assertEqual(trace.state, "processed")
 
     def test_trigger_and_parent_are_fixed_once_scheduled(self):
-        campaign = self._create_campaign()
-        first = self._create_activity(campaign, "First")
-        second = self._create_activity(
-            campaign, "Second", parent=first, interval_number=1, interval_type="days"
-        )
-        with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():
-            self._start(campaign)
-            self._run_due()
+        first, second = self._run_first_of_two_steps(days=1)
         self.assertTrue(second.trace_ids)
         for values in ({"trigger_type": "mail_open"}, {"parent_id": False}):
             with self.assertRaisesRegex(UserError, "Add a new activity instead"):
