@@ -38,3 +38,11 @@ class MarketingOperationFamily(models.Model):
     _sql_constraints = [
         ("code_uniq", "unique(code)", "Another family already has this code."),
     ]
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "is_confidential" in vals:
+            # its operations lend their UTM campaign a neutral name, or their own again
+            operations = self.env["marketing.operation"].sudo().with_context(active_test=False)
+            operations.search([("family_id", "in", self.ids)])._sync_campaign_name()
+        return res

@@ -95,6 +95,15 @@ class TestConfidentiality(MarketingOpsCase):
         self.secret.is_confidential = False
         self.assertEqual(self.secret.utm_campaign_id.title, "Zeta Secret Launch")
         self.secret.is_confidential = True
+        # a family made public again gives its operations their names back
+        self.assertEqual(
+            self.in_secret_family.utm_campaign_id.title,
+            f"Confidential operation {self.in_secret_family.id}",
+        )
+        self.family.is_confidential = False
+        self.assertEqual(self.in_secret_family.utm_campaign_id.title, "Zeta Merger Briefing")
+        self.family.is_confidential = True
+        self.assertIn("Confidential", self.in_secret_family.utm_campaign_id.title)
         # the activities a launch leaves on partners, seen by every user, keep the secret
         step = self.in_secret_family.step_ids
         step.write(
