@@ -78,6 +78,14 @@ with its venv module, or set PYTHON to its path."
     if [[ -f "$VENV/.complete" ]]; then
         return
     fi
+    # two commands started at once (make run and make test, two clones) build it once
+    mkdir -p "$SUITE_CACHE"
+    exec {venv_lock}>"$SUITE_CACHE/venv-$key.lock"
+    flock "$venv_lock"
+    if [[ -f "$VENV/.complete" ]]; then
+        flock -u "$venv_lock"
+        return
+    fi
     say "Creating the virtualenv $VENV (Odoo's requirements and ours, about two minutes)"
     rm -rf "$VENV"
     mkdir -p "$SUITE_CACHE"
@@ -100,6 +108,7 @@ the package; on Debian/Ubuntu the usual fix is 'apt-get install python3-dev libp
 The unfinished virtualenv was removed: run the same command again after fixing it."
     fi
     touch "$VENV/.complete"
+    flock -u "$venv_lock"
 }
 
 # ---- PostgreSQL cluster -------------------------------------------------------------------------

@@ -14,7 +14,8 @@ mkdir -p "$REPORT_DIR"
 say "Fresh test database '$TEST_DB'"
 drop_db "$TEST_DB"
 port="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-tags="/${OUR_ADDONS//,/,/}"
+# TEST_TAGS narrows the Odoo tests further (Odoo's --test-tags syntax, e.g. /marketing_ops:TestX).
+tags="${TEST_TAGS:-/${OUR_ADDONS//,/,/}}"
 
 say "Installing $OUR_ADDONS with tests (full log: $REPORT_DIR/test-$TEST_DB.log)"
 set +e
@@ -24,8 +25,16 @@ set +e
         --log "$REPORT_DIR/test-$TEST_DB.log" --summary "$REPORT_DIR/test-$TEST_DB.json"
 odoo_rc=${PIPESTATUS[0]}
 
+# TEST_PYTEST selects the tests/ suite's tests (pytest -k), or skips it with TEST_PYTEST=0.
+pytest_filter=()
+if [[ "${TEST_PYTEST:-}" == 0 ]]; then
+    pytest_filter=(-k "not _")
+elif [[ -n "${TEST_PYTEST:-}" ]]; then
+    pytest_filter=(-k "$TEST_PYTEST")
+fi
 say "Running the tests/ suite"
-ODOO_SRC="$ODOO_SRC" SUITE_VENV="$VENV" "$VENV/bin/python" -m pytest -q -p no:cacheprovider \
+ODOO_SRC="$ODOO_SRC" SUITE_VENV="$VENV" TEST_DB="$TEST_DB" "$VENV/bin/python" -m pytest -q \
+    -p no:cacheprovider "${pytest_filter[@]}" \
     --junitxml "$REPORT_DIR/test-pytest-$TEST_DB.xml" "$ROOT/tests"
 set -e
 
