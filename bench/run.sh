@@ -3,6 +3,7 @@
 # Extra arguments go to the Python benchmark, e.g. `make bench ARGS="--sizes 1000 10000 --host 1000"`.
 source "$(dirname "$0")/../scripts/common.sh"
 setup_all
+fast_commits
 BENCH_DB="${BENCH_DB:-marketing_suite_bench}"
 say "Fresh benchmark database '$BENCH_DB' with marketing_automation_ext (no demo data)"
 drop_db "$BENCH_DB"

@@ -197,11 +197,18 @@ named in the log and run the same command again."
 # odoo-marketing-suite: reachable through its unix socket only
 listen_addresses = ''
 unix_socket_directories = '$PG_SOCKET_DIR'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 EOF
         mv "$PGDATA.part" "$PGDATA"
+    fi
+    # The cluster keeps PostgreSQL's durable defaults: the data of `make run` survives a crash.
+    # Clusters made before that rule lose their unsafe lines here. Only the test and benchmark
+    # connections trade durability for speed (PGOPTIONS, see fast_commits).
+    if grep -Eq '^(fsync|full_page_writes|synchronous_commit) = off' "$PGDATA/postgresql.conf"; then
+        say "Turning crash safety back on in $PGDATA/postgresql.conf"
+        as_pg sed -i -E '/^(fsync|full_page_writes|synchronous_commit) = off$/d' "$PGDATA/postgresql.conf"
+        if pg_running; then
+            as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" reload >/dev/null
+        fi
     fi
     if ! pg_running; then
         say "Starting PostgreSQL (log: $PG_LOG)"
@@ -243,12 +250,38 @@ stop_cluster() {
     fi
 }
 
+# Test and benchmark databases are rebuilt from scratch: their connections do not wait for the
+# disk at each commit (a crash loses the last commits of a database that is thrown away anyway).
+fast_commits() {
+    export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c synchronous_commit=off"
+}
+
 # ---- Odoo ----------------------------------------------------------------------------------------
+
+# The configuration Odoo runs with: the repository's odoo.conf (database manager off) plus, for
+# this clone, the database manager on behind a random master password kept in SUITE_STATE.
+local_config() {
+    local secret="$SUITE_STATE/master-password"
+    mkdir -p "$SUITE_STATE"
+    if [[ ! -s "$secret" ]]; then
+        (umask 077 && "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(24))' >"$secret")
+    fi
+    ODOO_CONF="$SUITE_STATE/odoo.conf"
+    local part
+    part="$(umask 077 && mktemp "$ODOO_CONF.XXXXXX")"
+    {
+        grep -Ev '^[[:space:]]*(admin_passwd|list_db)[[:space:]]*=' "$ROOT/odoo.conf"
+        printf '\n; added for this clone by scripts/common.sh (the password is in %s)\n' "$secret"
+        printf 'admin_passwd = %s\nlist_db = True\n' "$(cat "$secret")"
+    } >"$part"
+    mv "$part" "$ODOO_CONF"
+}
 
 odoo_cmd() {
     mkdir -p "$SUITE_STATE/data" "$SUITE_STATE/log"
+    local_config
     ODOO=(
-        "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ROOT/odoo.conf"
+        "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF"
         --addons-path "$ODOO_SRC/addons,$ROOT/addons"
         --data-dir "$SUITE_STATE/data"
         --db_host "$PG_SOCKET_DIR" --db_port 5432 --db_user "$DB_USER"
