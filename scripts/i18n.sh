@@ -4,6 +4,9 @@
 source "$(dirname "$0")/common.sh"
 
 OUR_ADDONS="${I18N_ADDONS:-$OUR_ADDONS}"
+command -v msgmerge >/dev/null || die "msgmerge (GNU gettext) was not found: without it the \
+catalogues cannot take the new terms. Install it (Debian/Ubuntu: 'apt-get install gettext') and run \
+'make i18n' again. Nothing was changed."
 setup_all
 I18N_DB="${DB_NAME}_i18n"
 drop_db "$I18N_DB"
@@ -17,7 +20,7 @@ for addon in ${OUR_ADDONS//,/ }; do
         --stop-after-init --no-http --log-level warn
     for lang in es fr cs ro; do
         po="$dir/$lang.po"
-        if [[ -f "$po" ]] && command -v msgmerge >/dev/null; then
+        if [[ -f "$po" ]]; then
             msgmerge --quiet --update --no-fuzzy-matching --backup=none "$po" "$dir/$addon.pot"
         elif [[ ! -f "$po" ]]; then
             cp "$dir/$addon.pot" "$po"

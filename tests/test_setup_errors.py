@@ -1,6 +1,9 @@
 """Bad input to the setup gives one clear message and leaves nothing half-made behind."""
 
+import os
 import socket
+
+from conftest import ROOT
 
 
 def test_odoo_src_not_an_odoo_tree(run_script, tmp_path):
@@ -58,3 +61,20 @@ def test_port_already_in_use(run_script):
     assert result.returncode == 1
     assert f"Port {port} is already in use" in result.message
     assert "HTTP_PORT=" in result.message
+
+
+def test_i18n_without_msgmerge(run_script, tmp_path):
+    # a PATH with bash and the basic tools but no gettext
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "dirname", "cat", "fold", "printf"):
+        for base in ("/usr/bin", "/bin"):
+            if os.path.exists(f"{base}/{tool}"):
+                (bin_dir / tool).symlink_to(f"{base}/{tool}")
+                break
+    before = sorted((ROOT / "addons").glob("*/i18n/*.po"))
+    stamps = [path.stat().st_mtime_ns for path in before]
+    result = run_script("i18n.sh", PATH=str(bin_dir))
+    assert result.returncode == 1
+    assert "msgmerge (GNU gettext) was not found" in result.message
+    assert [path.stat().st_mtime_ns for path in before] == stamps
