@@ -1,5 +1,9 @@
 # The suite's commands; each sets up whatever is missing first (see README.md).
-.PHONY: run test lint stop bench i18n
+.PHONY: help run test lint stop bench i18n
+.DEFAULT_GOAL := help
+
+help:  ## List the commands
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
 
 run:  ## Set up and serve the suite on http://localhost:8069 (admin / admin)
 	@bash scripts/run.sh $(ARGS)
