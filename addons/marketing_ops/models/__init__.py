@@ -1,3 +1,4 @@
+from . import marketing_confidential_mixin
 from . import marketing_operation_category
 from . import marketing_operation_family
 from . import marketing_operation_state
@@ -10,3 +11,4 @@ from . import marketing_operation_target_contact
 from . import calendar_event
 from . import mail_activity
 from . import res_partner
+from . import utm_campaign

@@ -3,13 +3,25 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# the fields that decide who sees an operation (see the record rules)
+OPERATION_ACCESS_FIELDS = (
+    "is_confidential",
+    "user_id",
+    "allowed_user_ids",
+    "allowed_group_ids",
+    "family_id.is_confidential",
+    "family_id.user_ids",
+    "family_id.group_ids",
+    "company_id",
+)
+
 
 class MarketingOperation(models.Model):
     """A structured set of actions on a target of partners, organised in a tree of steps."""
 
     _name = "marketing.operation"
     _description = "Marketing Operation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "marketing.confidential.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -384,41 +396,65 @@ class MarketingOperation(models.Model):
                 operation.is_confidential or operation.sudo().family_id.is_confidential
             )
 
+    def _get_neutral_name_depends(self):
+        return list(OPERATION_ACCESS_FIELDS)
+
+    def _get_confidential_records(self):
+        return self.filtered("is_hidden")
+
+    def _get_neutral_name(self):
+        return _("Confidential operation")
+
     # ---- ORM ------------------------------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
         missing = [vals for vals in vals_list if not vals.get("utm_campaign_id")]
         if missing:
-            campaigns = self.env["utm.campaign"].create(
-                [{"name": vals.get("name") or _("Marketing operation")} for vals in missing]
+            campaigns = (
+                self.env["utm.campaign"]
+                .sudo()
+                .create([self._prepare_utm_campaign_values(vals) for vals in missing])
             )
             for vals, campaign in zip(missing, campaigns, strict=True):
                 vals["utm_campaign_id"] = campaign.id
         operations = super().create(vals_list)
-        operations.filtered("is_hidden")._sync_campaign_name()
+        operations.filtered("is_hidden")._sync_utm_campaign()
         return operations
 
     def write(self, vals):
         res = super().write(vals)
-        if {"name", "code", "is_confidential", "family_id"} & set(vals):
-            self._sync_campaign_name()
+        if {"name", "code", "is_confidential", "family_id", "utm_campaign_id"} & set(vals):
+            self._sync_utm_campaign()
         return res
 
-    def _sync_campaign_name(self):
-        """The UTM campaign is seen by every user (leads, mailings, reports): a confidential
-        operation lends it a neutral name, never its own."""
+    @api.model
+    def _prepare_utm_campaign_values(self, vals):
+        """Values of the UTM campaign created with an operation of values ``vals``. The UTM
+        campaign is seen by every user (leads, mailings, reports): a confidential operation
+        never lends it its name (nor its code)."""
+        family = self.env["marketing.operation.family"].sudo().browse(vals.get("family_id"))
+        if vals.get("is_confidential") or family.is_confidential:
+            title = _("Confidential operation")
+        else:
+            title = vals.get("name") or _("Marketing operation")
+        return {"title": title}
+
+    def _sync_utm_campaign(self):
+        """Rename the UTM campaigns of these operations after them, or neutrally when they are
+        confidential (see ``_get_public_name``). Done as superuser: the owner decides."""
         for operation in self.sudo():
-            name = operation._get_public_name()
-            if operation.utm_campaign_id and operation.utm_campaign_id.title != name:
-                operation.utm_campaign_id.title = name
+            title = operation._get_public_name()
+            if operation.utm_campaign_id and operation.utm_campaign_id.title != title:
+                operation.utm_campaign_id.write({"title": title})
 
     def _get_public_name(self):
-        """The operation's name, or a neutral one when the operation is confidential."""
+        """The operation's name, or a neutral one (without its name or code) when the operation
+        is confidential: for what every user sees (UTM campaign, activities, events)."""
         self.ensure_one()
-        if not self.is_hidden:
-            return self.name
-        return _("Confidential operation %(reference)s", reference=self.code or self.id)
+        if not self.sudo().is_hidden:
+            return self.sudo().name
+        return _("Confidential operation %(reference)s", reference=self.id)
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)

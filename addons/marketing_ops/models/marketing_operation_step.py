@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .marketing_operation import OPERATION_ACCESS_FIELDS
 from .marketing_step_type import STEP_FIELD_REQUIREMENTS
 
 
@@ -12,6 +13,7 @@ class MarketingOperationStep(models.Model):
 
     _name = "marketing.operation.step"
     _description = "Marketing Operation Step"
+    _inherit = ["marketing.confidential.mixin"]
     _parent_name = "parent_id"
     _parent_store = True
     _order = "operation_id, sort_key, id"
@@ -154,6 +156,23 @@ class MarketingOperationStep(models.Model):
             step.target_count = sum(by_kind.values())
             step.target_todo_count = by_kind["todo"]
             step.target_processed_count = by_kind["ok"] + by_kind["skipped"] + by_kind["stop"]
+
+    def _get_neutral_name_depends(self):
+        return [f"operation_id.{name}" for name in OPERATION_ACCESS_FIELDS]
+
+    def _get_confidential_records(self):
+        return self.filtered("operation_id.is_hidden")
+
+    def _get_neutral_name(self):
+        return _("Confidential step")
+
+    def _get_public_name(self):
+        """The step's name, or a neutral one when its operation is confidential: for what every
+        user sees (events, activities)."""
+        self.ensure_one()
+        if self.sudo().operation_id.is_hidden:
+            return _("Confidential step")
+        return self.sudo().name
 
     # ---- Constraints ------------------------------------------------------------------------------
 
@@ -355,36 +374,41 @@ class MarketingOperationStep(models.Model):
         return targets
 
     def _generate_events(self, targets):
-        """One calendar event or activity per targeted partner, in one create each."""
+        """One calendar event or activity per targeted partner, in one create each. Events
+        and activities are seen by other users: those of a confidential operation carry neutral
+        names, and its events are private (their organizer and attendees only)."""
+        hidden = self.operation_id.is_hidden
         if self.event_mode == "meeting":
             start = self.date_planned or fields.Datetime.now()
             stop = start + timedelta(hours=self.duration or 1.0)
             user = self.user_id or self.operation_id.user_id or self.env.user
-            events = (
-                self.env["calendar.event"]
-                .with_context(no_mail_to_attendees=True)
-                .create(
-                    [
-                        {
-                            "name": _(
-                                "%(step)s: %(partner)s",
-                                step=self.name,
-                                partner=target.partner_id.name,
-                            ),
-                            "start": start,
-                            "stop": stop,
-                            "user_id": user.id,
-                            "partner_ids": [
-                                fields.Command.set(
-                                    (target.partner_id | target.contact_ids.partner_id).ids
-                                )
-                            ],
-                            "categ_ids": [fields.Command.set(self.event_type_id.ids)],
-                            "marketing_step_id": self.id,
-                        }
-                        for target in targets
-                    ]
-                )
+            Event = self.env["calendar.event"]
+            if hidden:
+                # a private event of another organizer is created for whoever may launch the step
+                self.check_access("write")
+                Event = Event.sudo()
+            events = Event.with_context(no_mail_to_attendees=True).create(
+                [
+                    {
+                        "name": _(
+                            "%(step)s: %(partner)s",
+                            step=self._get_public_name(),
+                            partner=target.partner_id.name,
+                        ),
+                        "privacy": "private" if hidden else False,
+                        "start": start,
+                        "stop": stop,
+                        "user_id": user.id,
+                        "partner_ids": [
+                            fields.Command.set(
+                                (target.partner_id | target.contact_ids.partner_id).ids
+                            )
+                        ],
+                        "categ_ids": [fields.Command.set(self.event_type_id.ids)],
+                        "marketing_step_id": self.id,
+                    }
+                    for target in targets
+                ]
             )
             for target, event in zip(targets, events, strict=True):
                 target.event_id = event
@@ -402,12 +426,10 @@ class MarketingOperationStep(models.Model):
                         "res_id": target.partner_id.id,
                         "activity_type_id": self.activity_type_id.id,
                         # the partner's activities are seen by every user
-                        "summary": self.name
-                        if self.operation_id.is_hidden
-                        else _(
+                        "summary": _(
                             "%(operation)s: %(step)s",
-                            operation=self.operation_id.name,
-                            step=self.name,
+                            operation=self.operation_id._get_public_name(),
+                            step=self._get_public_name(),
                         ),
                         "user_id": user.id,
                         "date_deadline": deadline,
