@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import _, fields, models
 
 
 class MarketingOperationFamily(models.Model):
@@ -7,6 +7,7 @@ class MarketingOperationFamily(models.Model):
     _name = "marketing.operation.family"
     _description = "Marketing Operation Family"
     _order = "sequence, name, id"
+    _inherit = ["marketing.confidential.mixin"]
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char()
@@ -39,10 +40,19 @@ class MarketingOperationFamily(models.Model):
         ("code_uniq", "unique(code)", "Another family already has this code."),
     ]
 
+    def _get_neutral_name_depends(self):
+        return ["is_confidential", "user_ids", "group_ids"]
+
+    def _get_confidential_records(self):
+        return self.filtered("is_confidential")
+
+    def _get_neutral_name(self):
+        return _("Confidential family")
+
     def write(self, vals):
         res = super().write(vals)
         if "is_confidential" in vals:
             # its operations lend their UTM campaign a neutral name, or their own again
             operations = self.env["marketing.operation"].sudo().with_context(active_test=False)
-            operations.search([("family_id", "in", self.ids)])._sync_campaign_name()
+            operations.search([("family_id", "in", self.ids)])._sync_utm_campaign()
         return res

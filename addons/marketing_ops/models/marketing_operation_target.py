@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .marketing_operation import OPERATION_ACCESS_FIELDS
+
 
 class MarketingOperationTarget(models.Model):
     """One targeted partner (company or individual) in one step, with its targeted contacts."""
@@ -10,6 +12,7 @@ class MarketingOperationTarget(models.Model):
     _order = "step_id, partner_name, id"
     _rec_name = "partner_id"
     _check_company_auto = True
+    _inherit = ["marketing.confidential.mixin"]
 
     step_id = fields.Many2one(
         "marketing.operation.step",
@@ -71,6 +74,15 @@ class MarketingOperationTarget(models.Model):
     @api.model
     def _read_group_state_ids(self, states, domain):
         return states.search([])
+
+    def _get_neutral_name_depends(self):
+        return [f"operation_id.{name}" for name in OPERATION_ACCESS_FIELDS]
+
+    def _get_confidential_records(self):
+        return self.filtered("operation_id.is_hidden")
+
+    def _get_neutral_name(self):
+        return _("Confidential target")
 
     @api.depends("contact_ids")
     def _compute_contact_count(self):

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import _, fields, models
+
+from .marketing_operation import OPERATION_ACCESS_FIELDS
 
 
 class MarketingOperationTargetContact(models.Model):
@@ -8,6 +10,7 @@ class MarketingOperationTargetContact(models.Model):
     _description = "Marketing Operation Targeted Contact"
     _order = "target_id, partner_id"
     _rec_name = "partner_id"
+    _inherit = ["marketing.confidential.mixin"]
 
     target_id = fields.Many2one(
         "marketing.operation.target", required=True, index=True, ondelete="cascade"
@@ -36,6 +39,15 @@ class MarketingOperationTargetContact(models.Model):
             "This contact is already targeted.",
         ),
     ]
+
+    def _get_neutral_name_depends(self):
+        return [f"operation_id.{name}" for name in OPERATION_ACCESS_FIELDS]
+
+    def _get_confidential_records(self):
+        return self.filtered("operation_id.is_hidden")
+
+    def _get_neutral_name(self):
+        return _("Confidential target")
 
     def action_launch(self):
         """Launch the step for these contacts only; a partner takes the final status when all

@@ -89,8 +89,12 @@ class TestConfidentiality(MarketingOpsCase):
         self.assertEqual(
             self.secret.utm_campaign_id.title, f"Confidential operation {self.secret.id}"
         )
+        # nor its code
         self.secret.code = "SEC-1"
-        self.assertEqual(self.secret.utm_campaign_id.title, "Confidential operation SEC-1")
+        self.assertEqual(
+            self.secret.utm_campaign_id.title, f"Confidential operation {self.secret.id}"
+        )
+        self.assertNotIn("SEC", self.secret.utm_campaign_id.name)
         # made public, it lends its name again
         self.secret.is_confidential = False
         self.assertEqual(self.secret.utm_campaign_id.title, "Zeta Secret Launch")
@@ -115,7 +119,10 @@ class TestConfidentiality(MarketingOpsCase):
         step.action_launch()
         activities = self.env["mail.activity"].search([("marketing_step_id", "=", step.id)])
         self.assertEqual(len(activities), 2, step.target_ids.mapped("state_id.name"))
-        self.assertEqual(set(activities.with_env(env).mapped("summary")), {step.name})
+        self.assertEqual(
+            set(activities.with_env(env).mapped("summary")),
+            {f"Confidential operation {self.in_secret_family.id}: Confidential step"},
+        )
 
     def test_listed_users_groups_and_managers_see_them(self):
         for user, expected in (
