@@ -1,0 +1,406 @@
+"""Faults: the execute cron of marketing_automation_ext across OS processes and crashes.
+
+Two OS processes run the cron's code on the same due traces at once (tests/cron_fault_worker.py,
+the host's ``ir.cron._run_job`` without the job-level lock that would keep them apart); one is
+killed with SIGKILL in the middle of a batch; a third one reruns the cron. Every trace must then
+be processed, with exactly one ``mail.mail`` and one ``mailing.trace``, and nothing may be left
+locked, half-written or waiting.
+
+The test runs in the suite (``make test``), which exports the cluster's PGHOST and PGPORT and gives
+ODOO_SRC and SUITE_VENV; it installs marketing_automation_ext on a database of its own, dropped at
+the end.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKER = Path(__file__).with_name("cron_fault_worker.py")
+PARTICIPANTS = 3000
+# traces per cron batch: the mails of a batch are queued in chunks of 1,000, so a batch of 1,500
+# is two chunks and a process stopped after the first one is in the middle of its batch
+BATCH = 1500
+INSTALL_TIMEOUT = 600
+WORKER_TIMEOUT = 180
+
+
+def environment():
+    """The cluster and the Odoo of the suite's run, or a failure saying what is missing."""
+    missing = [name for name in ("ODOO_SRC", "SUITE_VENV", "PGHOST") if not os.environ.get(name)]
+    if missing:
+        pytest.fail(
+            f"{', '.join(missing)} not set: this test runs within `make test`, which sets up "
+            "the cluster and the Odoo source and exports them"
+        )
+    state = Path(os.environ.get("SUITE_STATE") or ROOT / ".local")
+    return {
+        "odoo_src": os.environ["ODOO_SRC"],
+        "python": str(Path(os.environ["SUITE_VENV"]) / "bin" / "python"),
+        "host": os.environ["PGHOST"],
+        "port": os.environ.get("PGPORT", "5432"),
+        "user": os.environ.get("DB_USER", "odoo"),
+        "data_dir": state / "data",
+    }
+
+
+class FaultDatabase:
+    def __init__(self, env, name, tmp_path):
+        self.env, self.name, self.tmp_path = env, name, tmp_path
+        self.odoo_args = [
+            "-c",
+            str(ROOT / "odoo.conf"),
+            "--addons-path",
+            f"{env['odoo_src']}/addons,{ROOT / 'addons'}",
+            "--data-dir",
+            str(env["data_dir"]),
+            "--db_host",
+            env["host"],
+            "--db_port",
+            env["port"],
+            "--db_user",
+            env["user"],
+        ]
+        self.workers = []
+
+    def connect(self, dbname=None):
+        import psycopg2  # noqa: PLC0415 — the suite's virtualenv has it, not every interpreter
+
+        cnx = psycopg2.connect(
+            host=self.env["host"],
+            port=self.env["port"],
+            user=self.env["user"],
+            dbname=dbname or self.name,
+        )
+        cnx.autocommit = True
+        return cnx
+
+    def drop(self):
+        cnx = self.connect("postgres")
+        try:
+            with cnx.cursor() as cr:
+                cr.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        finally:
+            cnx.close()
+        shutil.rmtree(self.env["data_dir"] / "filestore" / self.name, ignore_errors=True)
+
+    def install(self):
+        start = time.monotonic()
+        result = subprocess.run(
+            [
+                self.env["python"],
+                f"{self.env['odoo_src']}/odoo-bin",
+                *self.odoo_args,
+                "-d",
+                self.name,
+                "-i",
+                "marketing_automation_ext",
+                "--without-demo=all",
+                "--stop-after-init",
+                "--no-http",
+                "--log-level",
+                "warn",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=INSTALL_TIMEOUT,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        assert result.returncode == 0, f"installing the addon failed:\n{result.stderr[-3000:]}"
+        print(f"{self.name} installed in {time.monotonic() - start:.1f} s")
+
+    def command(self, *args):
+        return [
+            self.env["python"],
+            str(WORKER),
+            "--odoo-src",
+            self.env["odoo_src"],
+            "--db",
+            self.name,
+            *map(str, args),
+            "--",
+            *self.odoo_args,
+        ]
+
+    def setup_campaign(self, prefix):
+        result = subprocess.run(
+            self.command(
+                "setup", "--participants", PARTICIPANTS, "--prefix", prefix, "--batch", BATCH
+            ),
+            capture_output=True,
+            text=True,
+            timeout=WORKER_TIMEOUT,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        campaign = json.loads(result.stdout.splitlines()[-1])
+        assert campaign["enrolled"] == PARTICIPANTS
+        return campaign
+
+    def start_worker(self, label, *args):
+        worker = Worker(self.command("run", *args), self.tmp_path / f"{label}.err")
+        self.workers.append(worker)
+        return worker
+
+    def kill_leftovers(self):
+        for worker in self.workers:
+            worker.kill()
+
+
+class Worker:
+    """A running cron process; its output lines are collected as they come."""
+
+    def __init__(self, command, stderr_path):
+        self.stderr_path = stderr_path
+        self.lines = []
+        self.changed = threading.Condition()
+        with open(stderr_path, "w", encoding="utf-8") as stderr:
+            self.proc = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                stdin=subprocess.DEVNULL,
+                text=True,
+            )
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self.changed:
+                self.lines.append(line.strip())
+                self.changed.notify_all()
+        with self.changed:
+            self.changed.notify_all()
+
+    def wait_for(self, word, timeout):
+        """Wait for a line starting with ``word``; fail if the process ends or time runs out."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not any(line.startswith(word) for line in self.lines):
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.proc.poll() is not None and not self.reader.is_alive()):
+                    pytest.fail(f"no {word} from the worker; it said {self.lines}: {self.stderr}")
+                self.changed.wait(min(left, 0.5))
+
+    def wait(self, timeout=WORKER_TIMEOUT):
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            pytest.fail(f"the worker did not finish within {timeout} s; it said {self.lines}")
+        self.reader.join(timeout=10)
+        return self.proc.returncode
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+    def counts(self, word):
+        return [int(line.split()[1]) for line in self.lines if line.startswith(word + " ")]
+
+    @property
+    def uncommitted(self):
+        """Traces this process claimed that it never committed."""
+        return sum(self.counts("CLAIMED")) - sum(self.counts("COMMITTED"))
+
+    @property
+    def stderr(self):
+        return self.stderr_path.read_text(encoding="utf-8")[-3000:]
+
+    def assert_clean(self):
+        assert self.proc.returncode == 0, self.stderr
+        assert "ERROR" not in self.stderr and "Traceback" not in self.stderr, self.stderr
+
+
+@pytest.fixture
+def fault_db(tmp_path):
+    env = environment()
+    test_db = os.environ.get("TEST_DB", "suite")
+    database = FaultDatabase(env, f"fault_{test_db}_{os.getpid()}"[:63], tmp_path)
+    database.drop()
+    try:
+        database.install()
+        yield database
+    finally:
+        database.kill_leftovers()
+        database.drop()
+
+
+def fetch(cr, query, *params):
+    cr.execute(query, params)
+    return cr.fetchall()
+
+
+def sessions_of(cr, worker):
+    """The database sessions of a worker process (its registry keeps an idle one besides the
+    cron's): [(state, in a transaction)]."""
+    return fetch(
+        cr,
+        """SELECT state, xact_start IS NOT NULL FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name = %s""",
+        f"odoo-{worker.proc.pid}",
+    )
+
+
+def lockable_scheduled(cnx, campaign_id):
+    """(scheduled traces of the campaign, how many of them no other session holds)."""
+    cnx.autocommit = False
+    try:
+        with cnx.cursor() as cr:
+            total = fetch(
+                cr,
+                """SELECT count(*) FROM marketing_automation_trace
+                    WHERE campaign_id = %s AND state = 'scheduled'""",
+                campaign_id,
+            )[0][0]
+            free = fetch(
+                cr,
+                """SELECT count(*) FROM (SELECT id FROM marketing_automation_trace
+                                          WHERE campaign_id = %s AND state = 'scheduled'
+                                            FOR UPDATE SKIP LOCKED) AS free""",
+                campaign_id,
+            )[0][0]
+    finally:
+        cnx.rollback()
+        cnx.autocommit = True
+    return total, free
+
+
+def wait_sessions_gone(cr, worker, timeout=30):
+    deadline = time.monotonic() + timeout
+    while sessions_of(cr, worker):
+        assert time.monotonic() < deadline, "the killed process's session outlived it"
+        time.sleep(0.1)
+
+
+def assert_each_trace_once(cr, campaign):
+    """Every trace of the campaign processed, with exactly one mail and one mailing trace."""
+    campaign_id, mailing_ids = campaign["campaign_id"], campaign["mailing_ids"]
+    expected = PARTICIPANTS * len(campaign["activity_ids"])
+    states = dict(
+        fetch(
+            cr,
+            """SELECT state, count(*) FROM marketing_automation_trace
+                WHERE campaign_id = %s GROUP BY state""",
+            campaign_id,
+        )
+    )
+    assert states == {"processed": expected}, states
+    # one trace per (participant, activity, occurrence) for every participant and activity
+    assert fetch(
+        cr,
+        """SELECT count(DISTINCT (participant_id, activity_id, occurrence)),
+                  count(DISTINCT participant_id), count(DISTINCT activity_id)
+             FROM marketing_automation_trace WHERE campaign_id = %s""",
+        campaign_id,
+    ) == [(expected, PARTICIPANTS, len(campaign["activity_ids"]))]
+    # exactly one mailing trace and one mail per (participant, activity, occurrence), sent to
+    # that participant's address
+    wrong = fetch(
+        cr,
+        """SELECT t.participant_id, t.activity_id, t.occurrence,
+                  count(mt.id), count(DISTINCT mm.id),
+                  count(mm.id) FILTER (WHERE mm.email_to = partner.email_normalized
+                                         AND mt.res_id = partner.id)
+             FROM marketing_automation_trace t
+             JOIN marketing_automation_participant p ON p.id = t.participant_id
+             JOIN res_partner partner ON partner.id = p.res_id
+        LEFT JOIN mailing_trace mt ON mt.marketing_trace_id = t.id
+        LEFT JOIN mail_mail mm ON mm.id = mt.mail_mail_id
+            WHERE t.campaign_id = %s
+         GROUP BY t.participant_id, t.activity_id, t.occurrence
+           HAVING count(mt.id) != 1 OR count(DISTINCT mm.id) != 1
+               OR count(mm.id) FILTER (WHERE mm.email_to = partner.email_normalized
+                                         AND mt.res_id = partner.id) != 1
+            LIMIT 5""",
+        campaign_id,
+    )
+    assert not wrong, f"(participant, activity, occurrence, traces, mails, right ones): {wrong}"
+    # nothing else was queued for the campaign's mailings: no mail without its trace ...
+    assert fetch(
+        cr,
+        """SELECT count(*), count(DISTINCT mail_message_id) FROM mail_mail
+            WHERE mailing_id = ANY(%s)""",
+        mailing_ids,
+    ) == [(expected, expected)]
+    assert fetch(
+        cr, "SELECT count(*) FROM mailing_trace WHERE mass_mailing_id = ANY(%s)", mailing_ids
+    ) == [(expected,)]
+    # ... nor an outgoing message left without its mail by a batch cut short
+    assert fetch(
+        cr,
+        """SELECT count(*) FROM mail_message m
+            WHERE m.message_type = 'email_outgoing' AND m.model = 'res.partner'
+              AND NOT EXISTS (SELECT 1 FROM mail_mail mm WHERE mm.mail_message_id = m.id)""",
+    ) == [(0,)]
+    assert fetch(
+        cr,
+        """SELECT state, count(*) FROM marketing_automation_participant
+            WHERE campaign_id = %s GROUP BY state""",
+        campaign_id,
+    ) == [("completed", PARTICIPANTS)]
+
+
+def test_two_processes_and_a_kill_send_each_mail_once(fault_db):
+    """Round "held": the victim stops after the first chunk of its second batch (mails inserted,
+    traces not marked, nothing committed) and is killed there while its session holds the rows.
+    Round "busy": the victim is killed while it works, right after queueing its first chunk.
+    In both, the other process runs alongside; a rerun finishes the work."""
+    cnx = fault_db.connect()
+    try:
+        with cnx.cursor() as cr:
+            for round_name in ("held", "busy"):
+                campaign = fault_db.setup_campaign(f"fault{round_name}")
+                hold = ["--hold-after-chunks", 3] if round_name == "held" else []
+                victim = fault_db.start_worker(f"{round_name}-victim", *hold)
+                survivor = fault_db.start_worker(f"{round_name}-survivor")
+                if round_name == "held":
+                    victim.wait_for("HOLDING", timeout=WORKER_TIMEOUT)
+                    held = victim.uncommitted
+                    assert held == BATCH, victim.lines
+                    # the other process does all it can meanwhile, and skips the held rows
+                    survivor.wait()
+                    survivor.assert_clean()
+                    busy = [s for s in sessions_of(cr, victim) if s[1]]
+                    assert busy == [("idle in transaction", True)], busy
+                    assert lockable_scheduled(cnx, campaign["campaign_id"]) == (held, 0)
+                    victim.kill()
+                    wait_sessions_gone(cr, victim)
+                    # the half batch left nothing behind and its rows are free again
+                    assert lockable_scheduled(cnx, campaign["campaign_id"]) == (held, held)
+                else:
+                    victim.wait_for("QUEUED", timeout=WORKER_TIMEOUT)
+                    victim.kill()
+                    wait_sessions_gone(cr, victim)
+                    assert victim.uncommitted > 0, f"not killed within a batch: {victim.lines}"
+                    survivor.wait()
+                    survivor.assert_clean()
+                assert victim.proc.returncode == -signal.SIGKILL
+                assert sum(survivor.counts("COMMITTED")) > 0, "the processes did not overlap"
+
+                rerun = fault_db.start_worker(f"{round_name}-rerun")
+                rerun.wait()
+                rerun.assert_clean()
+                if round_name == "held":
+                    assert sum(rerun.counts("COMMITTED")) == held, rerun.lines
+                assert_each_trace_once(cr, campaign)
+                print(f"round {round_name}: {victim.lines} {survivor.lines} {rerun.lines}")
+            # no session of any worker is left on the database
+            assert fetch(
+                cr,
+                """SELECT count(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid != pg_backend_pid()""",
+            ) == [(0,)]
+    finally:
+        cnx.close()
