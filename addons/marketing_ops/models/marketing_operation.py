@@ -405,6 +405,29 @@ class MarketingOperation(models.Model):
     def _get_neutral_name(self):
         return _("Confidential operation")
 
+    def _partner_kind_error(self, partner):
+        """Why ``partner`` cannot be a target of this operation, or None."""
+        self.ensure_one()
+        if partner.is_company and not self.target_companies:
+            return _(
+                "%(partner)s is a company; operation %(operation)s does not target companies.",
+                partner=partner.display_name,
+                operation=self.name,
+            )
+        if not partner.is_company and not self.target_individuals:
+            return _(
+                "%(partner)s is an individual; operation %(operation)s does not target individuals.",
+                partner=partner.display_name,
+                operation=self.name,
+            )
+        if self.target_category_ids and not (partner.category_id & self.target_category_ids):
+            return _(
+                "%(partner)s has none of the tags targeted by %(operation)s.",
+                partner=partner.display_name,
+                operation=self.name,
+            )
+        return None
+
     # ---- ORM ------------------------------------------------------------------------------------
 
     @api.model_create_multi

@@ -255,31 +255,6 @@ class MarketingOperationStep(models.Model):
 
     # ---- Targets ------------------------------------------------------------------------------------
 
-    def _partner_kind_error(self, partner):
-        """Why ``partner`` cannot be a target of this step's operation, or None."""
-        operation = self.operation_id
-        if partner.is_company and not operation.target_companies:
-            return _(
-                "%(partner)s is a company; operation %(operation)s does not target companies.",
-                partner=partner.display_name,
-                operation=operation.name,
-            )
-        if not partner.is_company and not operation.target_individuals:
-            return _(
-                "%(partner)s is an individual; operation %(operation)s does not target individuals.",
-                partner=partner.display_name,
-                operation=operation.name,
-            )
-        if operation.target_category_ids and not (
-            partner.category_id & operation.target_category_ids
-        ):
-            return _(
-                "%(partner)s has none of the tags targeted by %(operation)s.",
-                partner=partner.display_name,
-                operation=operation.name,
-            )
-        return None
-
     def _add_targets(self, partners):
         """Target ``partners`` in this final step: contacts of a company bring their company in,
         with themselves as its contacts; partners already targeted are completed, never duplicated.
@@ -300,7 +275,7 @@ class MarketingOperationStep(models.Model):
                 contacts_by_partner[partner] |= self.env["res.partner"]
         refused = {}
         for partner in list(contacts_by_partner):
-            reason = self._partner_kind_error(partner)
+            reason = self.operation_id._partner_kind_error(partner)
             if reason:
                 refused[partner] = reason
                 del contacts_by_partner[partner]
@@ -355,8 +330,12 @@ class MarketingOperationStep(models.Model):
         return self.launch_state_id or self.env["marketing.target.state"]._get_by_kind("ok")
 
     def _launch_targets(self, targets):
-        """Give ``targets`` of this step, and all their contacts, the step's final status, and
-        generate what the step generates per partner."""
+        """Launch this step for ``targets``: what happens depends on the kind of the step's type,
+        handled by ``_launch_<kind>(targets)`` when the step model has such a method (one file per
+        kind), by ``_launch_default`` otherwise.
+
+        :return: the targets launched
+        """
         self.ensure_one()
         if not self.is_final:
             raise UserError(
@@ -367,6 +346,12 @@ class MarketingOperationStep(models.Model):
             )
         if not targets:
             return targets
+        launch = getattr(self, f"_launch_{self.kind}", None) if self.kind else None
+        return (launch or self._launch_default)(targets)
+
+    def _launch_default(self, targets):
+        """Give ``targets``, and all their contacts, the step's final status, and generate what
+        the step generates per partner."""
         final = self._get_launch_state()
         targets.contact_ids.write({"state_id": final.id})
         targets.write({"state_id": final.id})

@@ -457,7 +457,7 @@ class MarketingOperationStepImport(models.TransientModel):
                 continue
             target, contact = line["target"], line["contact"]
             if target not in kind_errors:
-                kind_errors[target] = step._partner_kind_error(target)
+                kind_errors[target] = step.operation_id._partner_kind_error(target)
             if kind_errors[target]:
                 line["status"] = "rejected"
                 line["error"] = _(
