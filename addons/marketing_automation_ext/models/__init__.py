@@ -6,3 +6,4 @@ from . import marketing_automation_template
 from . import mailing_mailing
 from . import mailing_trace
 from . import sms_tracker
+from . import utm_campaign

@@ -1,4 +1,3 @@
-import ast
 import uuid
 
 from dateutil.relativedelta import relativedelta
@@ -9,7 +8,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import SQL
 
+from .filter_domain import FilterDomainError, parse_filter_domain
 from .mailing_mailing import NO_RECIPIENT_DOMAIN
+
+SERVER_ACTION_GROUP = "marketing_automation_ext.marketing_automation_ext_group_manager"
 
 TRACE_STATES = [
     ("scheduled", "Scheduled"),
@@ -159,8 +161,9 @@ class MarketingAutomationActivity(models.Model):
     server_action_id = fields.Many2one(
         "ir.actions.server",
         ondelete="restrict",
+        copy=False,  # copy_data decides: the copy's author must be allowed to choose it
         domain="[('model_id.model', '=', model_name)]",
-        groups="marketing_automation_ext.marketing_automation_ext_group_manager",
+        groups=SERVER_ACTION_GROUP,
     )
     has_server_action = fields.Boolean(compute="_compute_has_server_action")
     mail_activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
@@ -222,7 +225,7 @@ class MarketingAutomationActivity(models.Model):
         for activity in self:
             activity.mailing_type = "sms" if activity.activity_type == "sms" else "mail"
 
-    @api.depends_context("uid")
+    @api.depends("server_action_id")
     def _compute_has_server_action(self):
         rows = self.sudo().read(["server_action_id"])
         has_action = {row["id"]: bool(row["server_action_id"]) for row in rows}
@@ -319,25 +322,28 @@ class MarketingAutomationActivity(models.Model):
             if activity.activity_type in ("tags_add", "tags_remove"):
                 activity._get_tag_field()
 
-    @api.constrains("domain")
+    @api.constrains("domain", "campaign_id")
     def _check_domain(self):
         for activity in self:
-            activity._get_filter_domain()
+            activity._get_filter_domain(check_model=True)
 
     # ------------------------------------------------------------------ ORM
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_server_action_rights(vals_list)
         for vals in vals_list:
             self._prepare_mailing(vals)
         activities = super().create(vals_list)
+        # what was stored counts, whatever brought it (values, context defaults, copies,
+        # commands of the campaign)
+        activities._check_server_action_rights()
         activities._mark_automation_mailings()
         activities._schedule_for_running_campaigns()
         return activities
 
     def write(self, vals):
-        self._check_server_action_rights([vals])
+        may_set_action = self._may_set_server_action()
+        actions_before = None if may_set_action else self._get_stored_server_actions()
         moved = [
             name
             for name in ("trigger_type", "parent_id", "campaign_id")
@@ -375,6 +381,8 @@ class MarketingAutomationActivity(models.Model):
                 )
         delay_changed = {"interval_number", "interval_type"} & set(vals)
         res = super().write(vals)
+        if not may_set_action:
+            self._check_server_action_rights(actions_before)
         if vals.get("mailing_id"):
             self._mark_automation_mailings()
         if delay_changed:
@@ -392,7 +400,9 @@ class MarketingAutomationActivity(models.Model):
         for activity, vals in zip(self, vals_list, strict=False):
             if activity.mailing_id:
                 vals["mailing_id"] = activity.mailing_id.copy({"is_automation_mailing": True}).id
-            if activity.sudo().server_action_id:
+            # a copy made by whom may not choose the server action runs none: an automation
+            # manager chooses it again (the campaign does not start before)
+            if activity.sudo().server_action_id and self._may_set_server_action():
                 vals["server_action_id"] = activity.sudo().server_action_id.id
         return vals_list
 
@@ -448,13 +458,33 @@ class MarketingAutomationActivity(models.Model):
     # ------------------------------------------------------------------ HELPERS
 
     @api.model
-    def _check_server_action_rights(self, vals_list):
-        if self.env.su or not any(vals.get("server_action_id") for vals in vals_list):
+    def _may_set_server_action(self):
+        """Server actions run as superuser: only automation managers choose them."""
+        return self.env.su or self.env.user.has_group(SERVER_ACTION_GROUP)
+
+    def _get_stored_server_actions(self):
+        """{activity id: id of its server action (or False)}, as superuser."""
+        return {activity.id: activity.sudo().server_action_id.id for activity in self}
+
+    def _check_server_action_rights(self, actions_before=None):
+        """Refuse, for who may not choose server actions, that these activities hold a server
+        action other than the one they held before (``actions_before``, see
+        ``_get_stored_server_actions``; none for new activities). Checked on the stored
+        records, after defaults, copies and commands applied."""
+        if self._may_set_server_action():
             return
-        if not self.env.user.has_group(
-            "marketing_automation_ext.marketing_automation_ext_group_manager"
-        ):
-            raise AccessError(_("Only automation managers may set a server action on an activity."))
+        actions_before = actions_before or {}
+        changed = self.filtered(
+            lambda a: a.sudo().server_action_id.id != actions_before.get(a.id, False)
+        )
+        if changed:
+            raise AccessError(
+                _(
+                    "Only automation managers may set or change the server action of an "
+                    "activity (%(name)s).",
+                    name=changed[0].name,
+                )
+            )
 
     def _prepare_mailing(self, vals):
         """Create the host mailing of an email or SMS activity when none is given."""
@@ -477,19 +507,22 @@ class MarketingAutomationActivity(models.Model):
         vals.pop("mailing_subject", None)
         vals["mailing_id"] = self.env["mailing.mailing"].create(mailing_vals).id
 
-    def _get_filter_domain(self):
+    def _get_filter_domain(self, check_model=False):
+        """The activity filter as a domain; raise a readable error when it is malformed (with
+        ``check_model``, also when it cannot be searched on the campaign's target)."""
         self.ensure_one()
+        model_name = self.campaign_id.model_name
+        model = self.env[model_name] if check_model and model_name in self.env else None
         try:
-            domain = ast.literal_eval(self.domain or "[]")
-        except (ValueError, SyntaxError) as error:
+            return parse_filter_domain(self.env, self.domain, model)
+        except FilterDomainError as error:
             raise ValidationError(
-                _("The filter of activity %(name)s is not a valid domain.", name=self.name)
+                _(
+                    "The filter of activity %(name)s is not valid: %(reason)s",
+                    name=self.name,
+                    reason=str(error),
+                )
             ) from error
-        if not isinstance(domain, list):
-            raise ValidationError(
-                _("The filter of activity %(name)s is not a valid domain.", name=self.name)
-            )
-        return domain
 
     def _get_tag_field(self):
         """The many2many tag field of the target model, and the tags of this activity for it."""

@@ -1,11 +1,23 @@
-import ast
+import logging
+
+from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .filter_domain import FilterDomainError, parse_filter_domain
 from .mailing_mailing import NO_RECIPIENT_DOMAIN
+
+_logger = logging.getLogger(__name__)
+
+# errors of concurrent transactions: the cron runner retries them, they are not the campaign's
+TRANSIENT_ERRORS = (
+    pg_errors.SerializationFailure,
+    pg_errors.DeadlockDetected,
+    pg_errors.LockNotAvailable,
+)
 
 METRIC_FIELDS = (
     "scheduled",
@@ -46,7 +58,7 @@ class MarketingAutomationCampaign(models.Model):
         "utm.campaign",
         string="UTM Campaign",
         required=True,
-        ondelete="cascade",
+        ondelete="restrict",
         readonly=True,
         copy=False,
         index=True,
@@ -71,6 +83,16 @@ class MarketingAutomationCampaign(models.Model):
     activity_ids = fields.One2many("marketing.automation.activity", "campaign_id", copy=True)
     participant_ids = fields.One2many("marketing.automation.participant", "campaign_id")
     last_sync_date = fields.Datetime(string="Last Enrolment", readonly=True, copy=False)
+    last_error = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Why the last run of the scheduler failed for this campaign; cleared when it "
+        "succeeds again. The other campaigns are not affected.",
+    )
+    last_error_date = fields.Datetime(readonly=True, copy=False)
+    last_error_origin = fields.Selection(
+        [("enrol", "Enrolment"), ("execute", "Execution")], readonly=True, copy=False
+    )
     record_count = fields.Integer(string="Records", compute="_compute_record_count")
     participant_count = fields.Integer(compute="_compute_participant_counts")
     running_participant_count = fields.Integer(compute="_compute_participant_counts")
@@ -151,7 +173,9 @@ class MarketingAutomationCampaign(models.Model):
     @api.constrains("domain", "model_id")
     def _check_domain(self):
         for campaign in self:
-            campaign._get_filter_domain()
+            campaign._get_filter_domain(check_model=True)
+        # the activity filters are searched on the target too
+        self.activity_ids._check_domain()
 
     @api.constrains("model_id")
     def _check_model_unchanged(self):
@@ -171,15 +195,14 @@ class MarketingAutomationCampaign(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        utm_vals = [
-            {"title": vals.get("name") or _("Automated campaign"), "is_auto_campaign": True}
-            for vals in vals_list
-            if not vals.get("utm_campaign_id")
-        ]
-        utm_campaigns = iter(self.env["utm.campaign"].sudo().create(utm_vals))
-        for vals in vals_list:
-            if not vals.get("utm_campaign_id"):
-                vals["utm_campaign_id"] = next(utm_campaigns).id
+        missing = [vals for vals in vals_list if not vals.get("utm_campaign_id")]
+        utm_campaigns = (
+            self.env["utm.campaign"]
+            .sudo()
+            .create([self._prepare_utm_campaign_values(vals) for vals in missing])
+        )
+        for vals, utm_campaign in zip(missing, utm_campaigns, strict=True):
+            vals["utm_campaign_id"] = utm_campaign.id
         return super().create(vals_list)
 
     def write(self, vals):
@@ -188,8 +211,7 @@ class MarketingAutomationCampaign(models.Model):
             self.filtered(lambda c: c.state == "running").action_stop()
         res = super().write(vals)
         if vals.get("name"):
-            for campaign in self:
-                campaign.utm_campaign_id.sudo().title = campaign.name
+            self._sync_utm_campaign()
         if vals.get("model_id"):
             # the mailings render on the campaign's records
             self.activity_ids.mailing_id.sudo().write(
@@ -212,6 +234,19 @@ class MarketingAutomationCampaign(models.Model):
             campaign.activity_ids.filtered(lambda a: not a.parent_id)._copy_tree(new_campaign)
         return new_campaigns
 
+    @api.model
+    def _prepare_utm_campaign_values(self, vals):
+        """Values of the UTM campaign that a new campaign created with ``vals`` owns."""
+        return {"title": vals.get("name") or _("Automated campaign"), "is_auto_campaign": True}
+
+    def _sync_utm_campaign(self):
+        """Give the UTM campaigns these campaigns own their name (whoever renames them: the
+        owner decides the name of its UTM campaign)."""
+        for campaign in self:
+            utm_campaign = campaign.utm_campaign_id.sudo()
+            if utm_campaign and utm_campaign.title != campaign.name:
+                utm_campaign.title = campaign.name
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_running(self):
         if any(campaign.state == "running" for campaign in self):
@@ -223,6 +258,17 @@ class MarketingAutomationCampaign(models.Model):
         for campaign in self:
             if not campaign.activity_ids:
                 raise UserError(_("Campaign %(name)s has no activity to run.", name=campaign.name))
+            no_action = campaign.activity_ids.filtered(
+                lambda a: a.activity_type == "server_action" and not a.has_server_action
+            )
+            if no_action:
+                raise UserError(
+                    _(
+                        "Activity %(name)s runs a server action but has none: an automation "
+                        "manager must choose it before the campaign starts.",
+                        name=no_action[0].name,
+                    )
+                )
         self.write({"state": "running"})
         # the scheduled traces that stopping canceled are not revived: the campaign goes on
         # with the participants it enrols from now on
@@ -318,20 +364,27 @@ class MarketingAutomationCampaign(models.Model):
 
     # ------------------------------------------------------------------ BUSINESS
 
-    def _get_filter_domain(self):
-        """The campaign filter as a domain; raise a readable error when it is malformed."""
+    def _get_filter_domain(self, check_model=False):
+        """The campaign filter as a domain; raise a readable error when it is malformed (with
+        ``check_model``, also when it cannot be searched on the target)."""
         self.ensure_one()
+        model = None
+        if check_model and self.model_name:
+            if self.model_name not in self.env:
+                raise ValidationError(
+                    _("The target of campaign %(name)s is not installed.", name=self.name)
+                )
+            model = self.env[self.model_name]
         try:
-            domain = ast.literal_eval(self.domain or "[]")
-        except (ValueError, SyntaxError) as error:
+            return parse_filter_domain(self.env, self.domain, model)
+        except FilterDomainError as error:
             raise ValidationError(
-                _("The filter of campaign %(name)s is not a valid domain.", name=self.name)
+                _(
+                    "The filter of campaign %(name)s is not valid: %(reason)s",
+                    name=self.name,
+                    reason=str(error),
+                )
             ) from error
-        if not isinstance(domain, list):
-            raise ValidationError(
-                _("The filter of campaign %(name)s is not a valid domain.", name=self.name)
-            )
-        return domain
 
     def _get_target_domain(self):
         """The filter, within the campaign's company for targets that belong to a company:
@@ -464,10 +517,40 @@ class MarketingAutomationCampaignCron(models.Model):
         campaigns = self.search([("state", "=", "running")])
         done, remaining = 0, 0
         for campaign in campaigns:
-            enrolled = campaign._enrol_participants(limit=limit)
+            # one campaign that fails (a filter on a field removed since) is rolled back and
+            # records why; the others are enrolled
+            try:
+                with self.env.cr.savepoint():
+                    enrolled = campaign._enrol_participants(limit=limit)
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception as error:
+                _logger.warning("Enrolment of automated campaign %s failed: %s", campaign.id, error)
+                campaign._set_cron_error("enrol", str(error) or error.__class__.__name__)
+                continue
+            campaign._clear_cron_error("enrol")
             done += enrolled
             if enrolled >= limit:
                 remaining += 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         if remaining:
             self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_sync")._trigger()
+
+    def _set_cron_error(self, origin, message):
+        """Record on these campaigns why a scheduler run failed for them (``origin``:
+        ``enrol`` or ``execute``), for their form to show it."""
+        self.sudo().write(
+            {
+                "last_error": message,
+                "last_error_date": fields.Datetime.now(),
+                "last_error_origin": origin,
+            }
+        )
+
+    def _clear_cron_error(self, origin):
+        """The run of ``origin`` succeeded: forget the error it had recorded."""
+        failed = self.filtered(lambda c: c.last_error_origin == origin)
+        if failed:
+            failed.sudo().write(
+                {"last_error": False, "last_error_date": False, "last_error_origin": False}
+            )

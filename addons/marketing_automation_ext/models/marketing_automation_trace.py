@@ -298,7 +298,16 @@ class MarketingAutomationTrace(models.Model):
                     _logger.info(
                         "Activity %s failed for %s traces: %s", activity.id, len(chunk), error
                     )
-                    chunk._set_state("error", now, str(error) or error.__class__.__name__)
+                    message = str(error) or error.__class__.__name__
+                    chunk._set_state("error", now, message)
+                    if not all(chunk.mapped("is_test")):
+                        # shown on the campaign's form until one of its batches runs again
+                        activity.campaign_id._set_cron_error(
+                            "execute",
+                            _("Activity %(name)s: %(error)s", name=activity.name, error=message),
+                        )
+                else:
+                    activity.campaign_id._clear_cron_error("execute")
         self.participant_id._check_completed()
 
     def _discard_unrunnable(self, now):

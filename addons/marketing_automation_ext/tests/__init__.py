@@ -7,3 +7,6 @@ from . import test_campaign_concurrency
 from . import test_campaign_performance
 from . import test_campaign_templates
 from . import test_ui
+from . import test_campaign_server_actions
+from . import test_campaign_filters
+from . import test_campaign_utm
