@@ -4,11 +4,16 @@ For each size: create the partners (set-based), a campaign with one email activi
 then execute the activity up to queued ``mail.mail`` and ``mailing.trace`` rows, batch by batch and
 committing each batch as the cron does. Prints seconds, participants per second, SQL queries per
 participant and the peak memory of the process. ``--host N`` also times the host's own
-``mailing.mailing.action_send_mail()`` on N partners with the same content.
+``mailing.mailing.action_send_mail()`` on N partners with the same content. ``--parallel N``
+executes the same email activity for N participants by the cron in one OS process, then in two
+processes side by side (each runs the host's ``ir.cron._run_job`` loop), and counts the mails
+queued twice for one trace (there must be none) and the traces left unprocessed.
 """
 
 import argparse
+import os
 import resource
+import subprocess
 import sys
 import time
 
@@ -32,6 +37,13 @@ def parse_args():
     parser.add_argument(
         "--host", type=int, default=10000, help="also time the host mailing on N (0: skip)"
     )
+    parser.add_argument(
+        "--parallel",
+        type=int,
+        default=20000,
+        help="one cron process against two on N participants (0: skip)",
+    )
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv), odoo_args
 
 
@@ -55,24 +67,31 @@ def create_partners(env, prefix, count):
     env.cr.commit()
 
 
+def create_campaign(env, prefix, size):
+    """Partners ``prefix 1`` to ``prefix size`` and a running campaign with one email activity
+    for them, committed; return (campaign, activity)."""
+    create_partners(env, prefix, size)
+    campaign = env["marketing.automation.campaign"].create(
+        {
+            "name": f"Bench {prefix}",
+            "model_id": env["ir.model"]._get_id("res.partner"),
+            "domain": repr([("name", "=like", f"{prefix} %")]),
+        }
+    )
+    activity = env["marketing.automation.activity"].create(
+        {"name": "Catalogue", "campaign_id": campaign.id, "activity_type": "email"}
+    )
+    activity.mailing_id.write({"body_arch": BODY, "body_html": BODY, "subject": "Catalogue"})
+    campaign.action_start()
+    env.cr.commit()
+    return campaign, activity
+
+
 def bench_campaign(odoo, registry, size, batch):
     prefix = f"bench{size}"
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        create_partners(env, prefix, size)
-        campaign = env["marketing.automation.campaign"].create(
-            {
-                "name": f"Bench {size}",
-                "model_id": env["ir.model"]._get_id("res.partner"),
-                "domain": repr([("name", "=like", f"{prefix} %")]),
-            }
-        )
-        activity = env["marketing.automation.activity"].create(
-            {"name": "Catalogue", "campaign_id": campaign.id, "activity_type": "email"}
-        )
-        activity.mailing_id.write({"body_arch": BODY, "body_html": BODY, "subject": "Catalogue"})
-        campaign.action_start()
-        cr.commit()
+        campaign, activity = create_campaign(env, prefix, size)
 
         start = time.perf_counter()
         enrolled = campaign._enrol_participants()
@@ -183,6 +202,150 @@ def bench_host(odoo, registry, size):
         return {"size": size, "seconds": seconds, "queries": cr.sql_log_count - queries_before}
 
 
+def run_cron_worker(odoo, registry):
+    """One OS process of ``--parallel``: once its registry is loaded, say READY and wait for GO
+    on the standard input, then run the execute cron as the host's cron runner does
+    (``ir.cron._run_job``: up to ten batches per job, a commit after each) until a job finds
+    nothing it can claim. The job-level lock that keeps two cron workers of a database off the
+    same job is left out: the processes share the due traces through their claim alone."""
+    Trace = registry["marketing.automation.trace"]
+    claim_due = Trace._claim_due
+    claimed = []
+
+    def _claim_due(self, limit=None):
+        traces = claim_due(self, limit=limit)
+        if traces:
+            claimed.append(len(traces))
+        return traces
+
+    Trace._claim_due = _claim_due
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        cron = env.ref("marketing_automation_ext.ir_cron_marketing_automation_execute")
+        job = {
+            "id": cron.id,
+            "cron_name": cron.cron_name,
+            "user_id": cron.user_id.id,
+            "ir_actions_server_id": cron.ir_actions_server_id.id,
+            "lastcall": cron.lastcall,
+            "timed_out_counter": 0,
+            "active": cron.active,
+        }
+    print("READY", flush=True)
+    sys.stdin.readline()
+    idle_rounds = 0
+    while idle_rounds < 3:
+        before = len(claimed)
+        registry["ir.cron"]._run_job(job)
+        if len(claimed) == before:
+            # nothing it could claim, or the other process had just committed rows it read
+            idle_rounds += 1
+            time.sleep(0.1)
+        else:
+            idle_rounds = 0
+    print("DONE", time.time(), *claimed, flush=True)
+
+
+def bench_parallel(odoo, registry, size, processes, batch, worker_command):
+    """The email activity for ``size`` new participants executed by ``processes`` OS processes
+    at once; wall time from GO to the last process done."""
+    # a prefix of its own: the partners of an earlier run on the database do not match
+    prefix = f"par{processes}x{size}t{time.time_ns()}"
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env["ir.config_parameter"].set_param("marketing_automation_ext.batch_size", str(batch))
+        campaign, activity = create_campaign(env, prefix, size)
+        enrolled = campaign._enrol_participants()
+        cr.commit()
+        campaign_id, mailing_id = campaign.id, activity.mailing_id.id
+    workers = [
+        subprocess.Popen(worker_command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for _n in range(processes)
+    ]
+    try:
+        for worker in workers:
+            if worker.stdout.readline().split() != ["READY"]:
+                raise RuntimeError("a cron process did not start")
+        start = time.time()
+        for worker in workers:
+            worker.stdin.write("GO\n")
+            worker.stdin.flush()
+        done = []
+        for worker in workers:
+            words = worker.stdout.readline().split()
+            if worker.wait(timeout=3600) or not words or words[0] != "DONE":
+                raise RuntimeError("a cron process failed")
+            done.append((float(words[1]), [int(n) for n in words[2:]]))
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+    seconds = max(end for end, _batches in done) - start
+    with registry.cursor() as cr:
+        cr.execute(
+            """
+            SELECT count(*) FILTER (WHERE t.state = 'processed'),
+                   (SELECT count(*) FROM mail_mail WHERE mailing_id = %(mailing)s),
+                   (SELECT count(*) FROM mailing_trace WHERE mass_mailing_id = %(mailing)s)
+              FROM marketing_automation_trace t WHERE t.campaign_id = %(campaign)s
+            """,
+            {"campaign": campaign_id, "mailing": mailing_id},
+        )
+        processed, mails, mailing_traces = cr.fetchone()
+        # mailing traces beyond one per (participant, activity, occurrence), and mails without
+        # a mailing trace of their own
+        cr.execute(
+            """
+            SELECT count(*) - count(DISTINCT (t.participant_id, t.activity_id, t.occurrence)),
+                   count(DISTINCT mt.mail_mail_id)
+              FROM mailing_trace mt
+              JOIN marketing_automation_trace t ON t.id = mt.marketing_trace_id
+             WHERE t.campaign_id = %s
+            """,
+            [campaign_id],
+        )
+        extra_traces, traced_mails = cr.fetchone()
+    return {
+        "processes": processes,
+        "size": size,
+        "seconds": seconds,
+        "missing": enrolled - processed,
+        "mails": mails,
+        "mailing_traces": mailing_traces,
+        "duplicates": extra_traces + (mails - traced_mails),
+        "batches": [batches for _end, batches in done],
+    }
+
+
+def print_parallel(results):
+    print()
+    print(
+        "The same email activity by the execute cron in separate OS processes "
+        "(claim FOR UPDATE SKIP LOCKED, a commit per batch)"
+    )
+    print(
+        f"{'processes':>9} {'participants':>12} {'execute s':>10} {'per s':>9} {'mails':>8} "
+        f"{'traces':>8} {'duplicates':>10} {'missing':>8}  batches per process"
+    )
+    for result in results:
+        batches = " | ".join(
+            "+".join(str(n) for n in batches) or "-" for batches in result["batches"]
+        )
+        print(
+            f"{result['processes']:>9} {result['size']:>12} {result['seconds']:>10.1f} "
+            f"{result['size'] / result['seconds']:>9.0f} {result['mails']:>8} "
+            f"{result['mailing_traces']:>8} {result['duplicates']:>10} {result['missing']:>8}"
+            f"  {batches}",
+            flush=True,
+        )
+    if len(results) == 2:
+        print(
+            f"two processes against one: {results[0]['seconds'] / results[1]['seconds']:.2f}x"
+            f" the throughput ({os.cpu_count()} cores for the processes and PostgreSQL)"
+        )
+
+
 def main():
     args, odoo_args = parse_args()
     sys.path.insert(0, args.odoo_src)
@@ -190,6 +353,9 @@ def main():
     from odoo.tools import config  # noqa: PLC0415
 
     config.parse_config([*odoo_args, "-d", args.db, "--log-level", "warn"])
+    if args.worker:
+        run_cron_worker(odoo, odoo.modules.registry.Registry(args.db))
+        return
     odoo.tools.config["sql_log_count"] = True
     registry = odoo.modules.registry.Registry(args.db)
 
@@ -245,6 +411,24 @@ def main():
         )
         if ours:
             print(f"Speed-up of the campaign engine: {host['seconds'] / ours['seconds']:.1f}x")
+    if args.parallel:
+        worker_command = [
+            sys.executable,
+            os.path.abspath(__file__),
+            "--odoo-src",
+            args.odoo_src,
+            "--db",
+            args.db,
+            "--worker",
+            "--",
+            *odoo_args,
+        ]
+        print_parallel(
+            [
+                bench_parallel(odoo, registry, args.parallel, processes, args.batch, worker_command)
+                for processes in (1, 2)
+            ]
+        )
 
 
 if __name__ == "__main__":
