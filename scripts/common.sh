@@ -321,6 +321,23 @@ ensure_browser() {
 installed. Install one (Debian/Ubuntu: 'apt-get install chromium') and run the tests again."
 }
 
+# PDF reports (labels, envelopes) need wkhtmltopdf; as root on Debian/Ubuntu it is installed.
+ensure_wkhtmltopdf() {
+    # without a runtime directory the PDF engine warns on every report
+    export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$SUITE_STATE/runtime}"
+    mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
+    command -v wkhtmltopdf >/dev/null && return 0
+    if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+        say "Installing wkhtmltopdf for the PDF reports (about half a minute)"
+        if apt-get install -y -qq wkhtmltopdf >/dev/null 2>&1 ||
+            { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wkhtmltopdf >/dev/null 2>&1; }; then
+            return 0
+        fi
+    fi
+    die "The PDF reports (labels and envelopes) need wkhtmltopdf, which was neither found nor could \
+be installed. Install it (Debian/Ubuntu: 'apt-get install wkhtmltopdf') and run the command again."
+}
+
 setup_all() {
     find_odoo
     ensure_venv

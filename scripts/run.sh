@@ -4,6 +4,7 @@ source "$(dirname "$0")/common.sh"
 
 setup_all
 check_port_free "$HTTP_PORT"
+ensure_wkhtmltopdf
 
 fresh=0
 if ! db_exists "$DB_NAME"; then

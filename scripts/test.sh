@@ -8,6 +8,7 @@ source "$(dirname "$0")/common.sh"
 OUR_ADDONS="${TEST_ADDONS:-$OUR_ADDONS}"
 setup_all
 ensure_browser
+ensure_wkhtmltopdf
 fast_commits
 TEST_DB="${DB_NAME}_test"
 REPORT_DIR="$SUITE_STATE/log"
