@@ -14,6 +14,7 @@
         "data/marketing_ops_data.xml",
         "views/marketing_operation_views.xml",
         "views/marketing_operation_step_views.xml",
+        "views/marketing_operation_transition_views.xml",
         "views/marketing_operation_target_views.xml",
         "views/marketing_ops_config_views.xml",
         "views/res_partner_views.xml",

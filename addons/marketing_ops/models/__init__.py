@@ -8,6 +8,10 @@ from . import marketing_operation
 from . import marketing_operation_step
 from . import marketing_operation_target
 from . import marketing_operation_target_contact
+from . import marketing_operation_transition
+from . import marketing_operation_condition
+from . import marketing_operation_step_transition
+from . import marketing_operation_target_transition
 from . import calendar_event
 from . import mail_activity
 from . import res_partner

@@ -8,3 +8,4 @@ from . import test_target_import
 from . import test_ui
 from . import test_translations
 from . import test_formula
+from . import test_distribution
