@@ -1,5 +1,5 @@
 # The suite's commands; each sets up whatever is missing first (see README.md).
-.PHONY: help run test lint stop bench i18n
+.PHONY: help run test test-host lint stop bench i18n
 .DEFAULT_GOAL := help
 
 help:  ## List the commands
@@ -10,6 +10,9 @@ run:  ## Set up and serve the suite on http://localhost:8069 (admin / admin)
 
 test:  ## Fresh test database, every addon test and tests/, closing "N passed, N failed"
 	@bash scripts/test.sh
+
+test-host:  ## Odoo's own tests of the modules we extend, with and without our addons (about 25 min)
+	@bash scripts/test_host.sh
 
 lint:  ## ruff and pylint-odoo over the addons
 	@bash scripts/lint.sh
