@@ -21,6 +21,9 @@
         "wizards/marketing_ops_wizard_views.xml",
         "wizards/marketing_operation_step_import_views.xml",
         "views/marketing_ops_menus.xml",
+        "data/marketing_document_data.xml",
+        "views/marketing_operation_step_document_views.xml",
+        "report/marketing_label_report_templates.xml",
     ],
     "demo": ["demo/marketing_ops_demo.xml"],
     "assets": {

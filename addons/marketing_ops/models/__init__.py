@@ -16,3 +16,10 @@ from . import calendar_event
 from . import mail_activity
 from . import res_partner
 from . import utm_campaign
+from . import marketing_export_column
+from . import marketing_label_format
+from . import marketing_step_type_export
+from . import marketing_operation_step_output
+from . import marketing_operation_step_export
+from . import marketing_operation_step_document
+from . import marketing_operation_step_label

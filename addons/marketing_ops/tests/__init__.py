@@ -9,3 +9,6 @@ from . import test_ui
 from . import test_translations
 from . import test_formula
 from . import test_distribution
+from . import test_spreadsheet_export
+from . import test_document_mailing
+from . import test_label_mailing

@@ -1,0 +1,2 @@
+from . import ir_actions_report
+from . import marketing_label_report
