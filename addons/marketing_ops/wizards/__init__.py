@@ -2,3 +2,4 @@ from . import marketing_operation_step_targeting
 from . import marketing_operation_step_close
 from . import marketing_operation_template_load
 from . import marketing_operation_step_import
+from . import marketing_operation_call_session
