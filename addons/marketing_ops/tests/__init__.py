@@ -12,3 +12,4 @@ from . import test_distribution
 from . import test_spreadsheet_export
 from . import test_document_mailing
 from . import test_label_mailing
+from . import test_call_session
