@@ -1,10 +1,11 @@
 import base64
 import io
 
+import xlsxwriter
 from openpyxl import Workbook
 
 from odoo.exceptions import UserError
-from odoo.tests import users
+from odoo.tests import new_test_user, users
 
 from .common import MarketingOpsCase
 
@@ -117,7 +118,7 @@ class TestTargetImport(MarketingOpsCase):
                     wizard.report.splitlines(),
                     [
                         "3 lines added (3 new targets, 0 new contacts), 0 lines already targeted, "
-                        "3 lines rejected.",
+                        "3 lines rejected. 1 blank lines skipped.",
                         "Line 3: unknown reference IMP-404",
                         "Line 7: neither a reference nor a name to find the partner",
                         "Line 8: unknown name Nobody Known",
@@ -334,3 +335,129 @@ class TestTargetImport(MarketingOpsCase):
         few = count_queries(self.batch[:5].mapped("ref"))
         many = count_queries(self.batch.mapped("ref"))
         self.assertEqual(many, few)
+
+    # ---- every line accounted for -------------------------------------------------------------------
+
+    def assertAccounted(self, wizard, data_lines):
+        """Each of the ``data_lines`` lines below the header is added, already there, rejected or
+        blank."""
+        self.assertEqual(wizard.line_count, data_lines)
+        self.assertEqual(
+            wizard.add_count + wizard.already_count + wizard.rejected_count + wizard.blank_count,
+            data_lines,
+        )
+
+    @users("mo_test_user")
+    def test_unbalanced_quote_refuses_the_file(self):
+        """A quote left open would read every line below it as one value: the file is refused
+        with the line of the quote, and nothing is targeted."""
+        never_closed = 'Référence;Nom\nIMP-SG;\n;"Müller Ingénierie\nIMP-ZL;\nIMP-MU;\n'
+        with self.assertRaisesRegex(UserError, "opens a value on line 3 is never closed"):
+            self.import_wizard(never_closed).action_preview()
+        closed_later = 'Référence;Nom\nIMP-SG;\n;"Müller Ingénierie\nIMP-ZL;\n;Zoé";x\n'
+        with self.assertRaisesRegex(UserError, "on line 3 closes only on line 5"):
+            self.import_wizard(closed_later).action_preview()
+        stray_text = 'Référence;Nom\nIMP-SG;\n;"Müller" Ingénierie\nIMP-ZL;\n'
+        with self.assertRaisesRegex(UserError, "line 3"):
+            self.import_wizard(stray_text).action_preview()
+        wizard = self.import_wizard(never_closed)
+        with self.assertRaises(UserError):
+            wizard.action_import()
+        self.assertFalse(self.step.target_ids)
+        self.assertEqual(wizard.state, "upload")
+        # quotes that open and close on their line are read as usual
+        wizard = self.run_import('Référence;Nom\n"IMP-SG";\n;"Müller ""MI"" Ingénierie"\n')
+        self.assertAccounted(wizard, 2)
+        self.assertEqual(self.report_lines(wizard), ['Line 3: unknown name Müller "MI" Ingénierie'])
+
+    @users("mo_test_user")
+    def test_xlsx_formula_without_value_is_a_rejection(self):
+        """A formula whose value the workbook does not hold is a rejected line with its reason,
+        not a blank line dropped from the counts; a computed formula gives its value."""
+        content = self.xlsx(
+            [
+                ["Référence", "Nom", "Remarque"],
+                ["IMP-SG", None, None],
+                [None, '=CONCATENATE("Zoé", " ", "Lefèvre")', None],
+                [None, None, None],
+                ["IMP-MU", None, "=1+1"],
+                ["=A2", None, None],
+            ]
+        )
+        wizard = self.run_import(content, file_name="targets.xlsx")
+        self.assertEqual(self.targets_of(self.step), {self.sg: set(), self.muller: set()})
+        self.assertAccounted(wizard, 5)
+        self.assertEqual((wizard.add_count, wizard.rejected_count, wizard.blank_count), (2, 2, 1))
+        self.assertEqual(
+            self.report_lines(wizard),
+            [
+                "Line 3: formula without a computed value in column B (Nom)",
+                "Line 6: formula without a computed value in column A (Référence)",
+            ],
+        )
+        # a workbook saved with the computed values (as spreadsheet programs save them)
+        stream = io.BytesIO()
+        book = xlsxwriter.Workbook(stream)
+        sheet = book.add_worksheet()
+        sheet.write_row(0, 0, ["Référence", "Nom"])
+        sheet.write_formula(1, 1, '=CONCATENATE("Zoé", " ", "Lefèvre")', None, "Zoé Lefèvre")
+        sheet.write_formula(2, 1, "=1/0", None, "#DIV/0!")
+        book.close()
+        step = self.create_step(self.operation, "Computed")
+        wizard = self.run_import(stream.getvalue(), file_name="computed.xlsx", step=step)
+        self.assertEqual(self.targets_of(step), {self.zoe: set()})
+        self.assertAccounted(wizard, 2)
+        self.assertEqual(
+            self.report_lines(wizard), ["Line 3: error value #DIV/0! in column B (Nom)"]
+        )
+
+    @users("mo_test_user")
+    def test_utf8_with_a_stray_latin1_line(self):
+        """One line written in Latin-1 inside a UTF-8 file is read alone as such: the other
+        accented names stay intact, and the report says which line was read otherwise."""
+        content = (
+            "Référence;Nom\n".encode()
+            + ";Société Générale Essais\n".encode()
+            + ";Zoé Lefèvre\n".encode("latin-1")
+            + ";Müller Ingénierie\n".encode()
+        )
+        wizard = self.import_wizard(content)
+        wizard.action_preview()
+        self.assertIn("Line 3 is not valid UTF-8", wizard.report)
+        self.assertEqual((wizard.add_count, wizard.rejected_count), (3, 0))
+        wizard.action_import()
+        self.assertEqual(
+            self.targets_of(self.step), {self.sg: set(), self.zoe: set(), self.muller: set()}
+        )
+        self.assertAccounted(wizard, 3)
+        self.assertEqual(
+            wizard.report.splitlines()[1:],
+            ["Line 3 is not valid UTF-8 as the rest of the file: it was read as Windows-1252."],
+        )
+
+    def test_user_without_email_imports(self):
+        """The report is logged on the operation by the importing user, email address or not."""
+        user = new_test_user(
+            self.env,
+            "mo_no_email_user",
+            groups="marketing_ops.marketing_ops_group_user,sales_team.group_sale_salesman",
+        )
+        user.partner_id.email = False
+        wizard = (
+            self.env["marketing.operation.step.import"]
+            .with_user(user)
+            .create(
+                {
+                    "step_id": self.step.id,
+                    "file": base64.b64encode(b"Ref\nIMP-SG\nIMP-404\n"),
+                    "file_name": "targets.csv",
+                }
+            )
+        )
+        wizard.action_preview()
+        wizard.action_import()
+        self.assertEqual(self.targets_of(self.step), {self.sg: set()})
+        message = self.operation.message_ids[0]
+        self.assertEqual(message.author_id, user.partner_id)
+        self.assertIn("1 lines added", message.body)
+        self.assertIn("Line 3: unknown reference IMP-404", message.body)

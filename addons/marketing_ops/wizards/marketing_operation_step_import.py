@@ -4,12 +4,14 @@ import codecs
 import csv
 import datetime
 import io
+import re
 import unicodedata
 import zipfile
 from collections import defaultdict
 
 from markupsafe import Markup
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from odoo import _, api, fields, models
@@ -52,10 +54,12 @@ COLUMN_ALIASES = {
 }
 # the roles that tell which partner a line is about
 PARTNER_ROLES = ("ref", "name", "company", "contact")
-CSV_DELIMITERS = (";", "\t", ",")
+CSV_DELIMITERS = (";", "\t", ",", "|")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 PREVIEW_LINES = 20
+# control characters that no text file holds (tabs, line ends, vertical tabs and form feeds may)
+NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def _heading_key(heading):
@@ -93,8 +97,8 @@ class MarketingOperationStepImport(models.TransientModel):
     )
     file = fields.Binary(
         attachment=False,
-        help="A CSV file (separated by semicolons, commas or tabs) or an XLSX workbook (its first "
-        "sheet). Its first line names the columns.",
+        help="A CSV file (UTF-8, UTF-16 or Windows-1252; separated by semicolons, commas, tabs or "
+        "vertical bars) or an XLSX workbook (its first sheet). Its first line names the columns.",
     )
     file_name = fields.Char()
     state = fields.Selection(
@@ -102,10 +106,15 @@ class MarketingOperationStepImport(models.TransientModel):
         default="upload",
         required=True,
     )
-    line_count = fields.Integer(string="Lines Read", readonly=True)
+    line_count = fields.Integer(
+        string="Lines Read",
+        readonly=True,
+        help="The lines below the header: added, already targeted, rejected or blank.",
+    )
     add_count = fields.Integer(string="Lines to Add", readonly=True)
     already_count = fields.Integer(string="Lines Already Targeted", readonly=True)
     rejected_count = fields.Integer(string="Lines Rejected", readonly=True)
+    blank_count = fields.Integer(string="Blank Lines Skipped", readonly=True)
     preview_html = fields.Html(string="First Lines", readonly=True)
     report = fields.Text(readonly=True)
 
@@ -134,13 +143,16 @@ class MarketingOperationStepImport(models.TransientModel):
         return self.file_name or _("(unnamed)")
 
     def _read_rows(self):
-        """The lines of the file, whatever its format.
+        """The lines of the file, whatever its format, and what was noted while reading them.
 
-        :return: list of (line number in the file, list of cell texts)
+        :return: (rows, notes): rows are (line number in the file, list of cell texts, {column
+            index: (issue, value)} of the cells that could not be read: ``formula`` for a formula
+            without a computed value, ``error`` for an error value such as ``#N/A``); notes are
+            texts for the report
         """
         content = self._get_content()
         if content.startswith(ZIP_MAGIC):
-            return self._read_xlsx(content)
+            return self._read_xlsx(content), []
         if content.startswith(OLE_MAGIC):
             raise UserError(
                 _(
@@ -150,16 +162,21 @@ class MarketingOperationStepImport(models.TransientModel):
             )
         return self._read_csv(content)
 
-    def _read_xlsx(self, content):
+    def _load_workbook(self, content, data_only):
         try:
-            book = load_workbook(io.BytesIO(content), read_only=False, data_only=True)
+            return load_workbook(io.BytesIO(content), read_only=False, data_only=data_only)
         except (
             zipfile.BadZipFile,
+            zipfile.LargeZipFile,
             InvalidFileException,
+            EOFError,
             KeyError,
+            IndexError,
+            AttributeError,
             ValueError,
             TypeError,
             OSError,
+            SyntaxError,  # the XML parser's errors derive from it
         ) as error:
             raise UserError(
                 _(
@@ -168,27 +185,111 @@ class MarketingOperationStepImport(models.TransientModel):
                     error=error,
                 )
             ) from error
+
+    def _read_xlsx(self, content):
+        """The rows of the first sheet, with the cached values of its formulas: a formula whose
+        value was never computed (the file was written by a program that does not compute them)
+        is an issue of its cell, not an empty cell."""
+        book = self._load_workbook(content, data_only=True)
         if not book.worksheets:
             raise UserError(_("The file %(file)s is empty.", file=self._get_file_label()))
-        sheet = book.worksheets[0]
-        return [
-            (number, [_cell_text(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1)
-        ]
+        formulas = {
+            (cell.row, cell.column)
+            for cells in self._load_workbook(content, data_only=False).worksheets[0].iter_rows()
+            for cell in cells
+            if cell.data_type == "f"
+        }
+        rows = []
+        for number, cells in enumerate(book.worksheets[0].iter_rows(min_row=1), 1):
+            values, issues = [], {}
+            for index, cell in enumerate(cells):
+                value = cell.value
+                if cell.data_type == "e":
+                    issues[index] = ("error", str(value))
+                    value = None
+                elif value is None and (number, index + 1) in formulas:
+                    issues[index] = ("formula", "")
+                values.append(_cell_text(value))
+            rows.append((number, values, issues))
+        return rows
+
+    @api.model
+    def _decode_strictly(self, content, encoding):
+        """``content`` decoded as ``encoding``, or refused with the line it cannot decode."""
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError as error:
+            read = content[: error.start].decode(encoding, errors="replace")
+            raise UserError(
+                _(
+                    "The file %(file)s cannot be read as %(encoding)s text: line %(line)s holds "
+                    "bytes that are not %(encoding)s.",
+                    file=self._get_file_label(),
+                    encoding=encoding.upper(),
+                    line=self._line_at(read, len(read)),
+                )
+            ) from error
+
+    @api.model
+    def _decode_legacy(self, content):
+        """Windows-1252, or Latin-1 for the few bytes Windows-1252 leaves undefined."""
+        try:
+            return content.decode("cp1252")
+        except UnicodeDecodeError:
+            return content.decode("latin-1")
+
+    @api.model
+    def _guess_utf16(self, content):
+        """The UTF-16 byte order of a file without byte order mark whose bytes show it (every
+        other byte zero, as text in the Latin alphabet is), or None."""
+        if b"\x00" not in content:
+            return None
+        even, odd = content[0::2], content[1::2]
+        if odd.count(0) * 2 >= len(odd) and even.count(0) * 10 <= len(even):
+            return "utf-16-le"
+        if even.count(0) * 2 >= len(even) and odd.count(0) * 10 <= len(odd):
+            return "utf-16-be"
+        return None
 
     @api.model
     def _decode_text(self, content):
-        """UTF-8 (with or without BOM) or UTF-16 with a BOM; cp1252 or Latin-1 otherwise."""
-        if content.startswith(codecs.BOM_UTF8):
-            return content[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+        """(text, numbers of the lines read as Windows-1252) of a text file.
+
+        UTF-16 when the file starts with its byte order mark or its bytes show it; UTF-8
+        otherwise, line by line: in a UTF-8 file a line that is not valid UTF-8 (one stray byte
+        written by another program) is read alone as Windows-1252, the others stay UTF-8; a file
+        without any UTF-8 is Windows-1252 (or Latin-1) as a whole."""
         if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return content.decode("utf-16", errors="replace")
-        for encoding in ("utf-8", "cp1252"):
+            return self._decode_strictly(content, "utf-16"), []
+        utf16 = self._guess_utf16(content)
+        if utf16:
+            return self._decode_strictly(content, utf16), []
+        is_utf8 = content.startswith(codecs.BOM_UTF8)
+        if is_utf8:
+            content = content[len(codecs.BOM_UTF8) :]
+        chunks = content.splitlines(keepends=True)
+        texts, invalid = [], []
+        for number, chunk in enumerate(chunks, 1):
             try:
-                return content.decode(encoding)
+                texts.append(chunk.decode("utf-8"))
+                is_utf8 = is_utf8 or not chunk.isascii()
             except UnicodeDecodeError:
-                continue
-        return content.decode("latin-1")
+                texts.append(None)
+                invalid.append(number)
+        if not invalid:
+            return "".join(texts), []
+        if not is_utf8:
+            return self._decode_legacy(content), []
+        for number in invalid:
+            texts[number - 1] = self._decode_legacy(chunks[number - 1])
+        return "".join(texts), invalid
+
+    @api.model
+    def _line_at(self, text, position):
+        """The number of the line of ``text`` that holds ``position`` (lines end as in CSV)."""
+        before = text[:position]
+        count = len(io.StringIO(before, newline="").readlines())
+        return count + 1 if not before or before.endswith(("\n", "\r")) else count
 
     @api.model
     def _detect_delimiter(self, text):
@@ -200,30 +301,69 @@ class MarketingOperationStepImport(models.TransientModel):
         )
 
     def _read_csv(self, content):
-        text = self._decode_text(content)
-        if "\x00" in text:
+        """The rows of a CSV file, read whole or refused with the line where reading failed: a
+        quote left open would otherwise swallow the lines below it into one value."""
+        text, recoded = self._decode_text(content)
+        not_text = NOT_TEXT.search(text)
+        if not_text:
             raise UserError(
                 _(
-                    "The file %(file)s is neither a CSV file nor an XLSX workbook.",
+                    "The file %(file)s is neither a CSV file nor an XLSX workbook: line %(line)s "
+                    "holds a character that is not text (U+%(code)s).",
                     file=self._get_file_label(),
+                    line=self._line_at(text, not_text.start()),
+                    code=f"{ord(not_text.group()):04X}",
                 )
             )
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=self._detect_delimiter(text))
+        reader = csv.reader(
+            io.StringIO(text, newline=""), delimiter=self._detect_delimiter(text), strict=True
+        )
         rows, previous_line = [], 0
         try:
             for values in reader:
-                rows.append((previous_line + 1, values))
+                number = previous_line + 1
+                if reader.line_num > number:
+                    raise UserError(
+                        _(
+                            "The file %(file)s cannot be read as a CSV file: the quote that opens "
+                            "a value on line %(line)s closes only on line %(end)s, and the lines "
+                            "between are read as one value. A value cannot span several lines: "
+                            "check the quotes of line %(line)s.",
+                            file=self._get_file_label(),
+                            line=number,
+                            end=reader.line_num,
+                        )
+                    )
+                rows.append((number, values, {}))
                 previous_line = reader.line_num
         except csv.Error as error:
-            raise UserError(
-                _(
-                    "The file %(file)s cannot be read as a CSV file (line %(line)s): %(error)s",
+            if "end of data" in str(error):
+                message = _(
+                    "The file %(file)s cannot be read as a CSV file: the quote that opens a value "
+                    "on line %(line)s is never closed, and every line below it would be read as "
+                    "one value. Check the quotes of line %(line)s.",
+                    file=self._get_file_label(),
+                    line=previous_line + 1,
+                )
+            else:
+                message = _(
+                    "The file %(file)s cannot be read as a CSV file (line %(line)s): %(error)s. "
+                    "A value that starts with a quote must end with one, right before the "
+                    "separator.",
                     file=self._get_file_label(),
                     line=previous_line + 1,
                     error=error,
                 )
-            ) from error
-        return rows
+            raise UserError(message) from error
+        notes = [
+            self.env._(
+                "Line %(line)s is not valid UTF-8 as the rest of the file: it was read as "
+                "Windows-1252.",
+                line=number,
+            )
+            for number in recoded
+        ]
+        return rows, notes
 
     @api.model
     def _get_role_labels(self):
@@ -274,22 +414,49 @@ class MarketingOperationStepImport(models.TransientModel):
             )
         return columns
 
-    def _parse_lines(self):
-        """The lines of the file below its header, blank lines skipped.
+    @api.model
+    def _issue_text(self, issue, value, column):
+        if issue == "formula":
+            return _("formula without a computed value in column %(column)s", column=column)
+        return _("error value %(value)s in column %(column)s", value=value, column=column)
 
-        :return: list of dicts with the line number and the text of each recognised column
+    def _parse_file(self):
+        """The lines of the file below its header: every one is a line to import, or a blank
+        line (counted, not imported).
+
+        :return: dict with ``lines`` (dicts with the line number and the text of each recognised
+            column, and an ``error`` when a cell of those columns could not be read), the
+            ``blank_count`` of the blank lines below the header and the ``notes`` of the reading
         """
-        rows = [
-            (number, values) for number, values in self._read_rows() if any(map(str.strip, values))
-        ]
-        if not rows:
+        rows, notes = self._read_rows()
+        header_index = next(
+            (index for index, (_n, values, _i) in enumerate(rows) if any(map(str.strip, values))),
+            None,
+        )
+        if header_index is None:
             raise UserError(_("The file %(file)s is empty.", file=self._get_file_label()))
-        columns = self._map_columns(rows[0][1])
-        lines = []
-        for number, values in rows[1:]:
+        headings = rows[header_index][1]
+        columns = self._map_columns(headings)
+        lines, blank_count = [], 0
+        for number, values, issues in rows[header_index + 1 :]:
+            if not issues and not any(map(str.strip, values)):
+                blank_count += 1
+                continue
             line = {"line": number}
             for role, index in columns.items():
                 line[role] = values[index].strip() if index < len(values) else ""
+            problems = [
+                self._issue_text(
+                    *issues[index],
+                    column=f"{get_column_letter(index + 1)} ({headings[index].strip()})",
+                )
+                for index in sorted(columns.values())
+                if index in issues
+            ]
+            if problems:
+                line["error"] = _(
+                    "Line %(line)s: %(reason)s", line=number, reason=", ".join(problems)
+                )
             lines.append(line)
         if not lines:
             raise UserError(
@@ -298,7 +465,7 @@ class MarketingOperationStepImport(models.TransientModel):
                     file=self._get_file_label(),
                 )
             )
-        return lines
+        return {"lines": lines, "blank_count": blank_count, "notes": notes}
 
     # ---- Resolving the partners -------------------------------------------------------------------
 
@@ -349,6 +516,8 @@ class MarketingOperationStepImport(models.TransientModel):
             by_contact_name[partner.name.lower()] |= partner
 
         for line in lines:
+            if line.get("error"):
+                continue
             number = line["line"]
             ref, name, company = line.get("ref"), line.get("name"), line.get("company")
             contact = line.get("contact")
@@ -478,17 +647,23 @@ class MarketingOperationStepImport(models.TransientModel):
         return lines
 
     def _analyse(self):
+        """What importing the file does: ``_parse_file``'s result, each line with its status."""
         self.ensure_one()
-        return self._classify_lines(self._resolve_lines(self._parse_lines()))
+        result = self._parse_file()
+        self._classify_lines(self._resolve_lines(result["lines"]))
+        return result
 
-    def _write_counts(self, lines):
-        statuses = [line["status"] for line in lines]
+    def _write_counts(self, result):
+        """The counts of ``result``: every line below the header is added, already targeted,
+        rejected or blank."""
+        statuses = [line["status"] for line in result["lines"]]
         self.write(
             {
-                "line_count": len(lines),
+                "line_count": len(statuses) + result["blank_count"],
                 "add_count": statuses.count("new"),
                 "already_count": statuses.count("already"),
                 "rejected_count": statuses.count("rejected"),
+                "blank_count": result["blank_count"],
             }
         )
 
@@ -558,15 +733,18 @@ class MarketingOperationStepImport(models.TransientModel):
 
     def action_preview(self):
         self.ensure_one()
-        lines = self._analyse()
-        self._write_counts(lines)
-        rejected = self._rejected_lines(lines)
+        result = self._analyse()
+        self._write_counts(result)
+        rejected = self._rejected_lines(result["lines"])
         self.write(
             {
                 "state": "preview",
-                "preview_html": self._render_preview(lines),
+                "preview_html": self._render_preview(result["lines"]),
                 "report": "\n".join(
-                    [_("Lines that will be rejected:"), *rejected] if rejected else []
+                    [
+                        *result["notes"],
+                        *([_("Lines that will be rejected:"), *rejected] if rejected else []),
+                    ]
                 ),
             }
         )
@@ -575,7 +753,8 @@ class MarketingOperationStepImport(models.TransientModel):
     def action_import(self):
         """Target the partners of every line that can be, in one ``_add_targets`` call."""
         self.ensure_one()
-        lines = self._analyse()
+        result = self._analyse()
+        lines = result["lines"]
         new_lines = [line for line in lines if line["status"] == "new"]
         partners = self.env["res.partner"].union(*(line["partner"] for line in new_lines))
         new_targets, refused = self.step_id._add_targets(partners)
@@ -585,7 +764,7 @@ class MarketingOperationStepImport(models.TransientModel):
                 line["error"] = _(
                     "Line %(line)s: %(reason)s", line=line["line"], reason=refused[line["target"]]
                 )
-        self._write_counts(lines)
+        self._write_counts(result)
         new_contacts = sum(1 for line in lines if line["status"] == "new" and line["contact"])
         summary = _(
             "%(added)s lines added (%(targets)s new targets, %(contacts)s new contacts), "
@@ -596,21 +775,26 @@ class MarketingOperationStepImport(models.TransientModel):
             already=self.already_count,
             rejected=self.rejected_count,
         )
+        if self.blank_count:
+            summary = " ".join(
+                [summary, _("%(count)s blank lines skipped.", count=self.blank_count)]
+            )
         rejected = self._rejected_lines(lines)
-        self.write({"state": "done", "report": "\n".join([summary, *rejected])})
-        self._post_report(summary, rejected)
+        self.write({"state": "done", "report": "\n".join([summary, *result["notes"], *rejected])})
+        self._post_report(summary, result["notes"] + rejected)
         return self._reopen(_("Import Targets: Report"))
 
-    def _post_report(self, summary, rejected):
-        """Keep the report on the operation's chatter."""
+    def _post_report(self, summary, details):
+        """Keep the report on the operation's chatter, as a note logged by the importing user
+        (who needs no email address for it)."""
         title = _(
             "Targets imported into step %(step)s from file %(file)s",
             step=self.step_id.complete_name,
             file=self._get_file_label(),
         )
         body = Markup("<p><b>%s</b></p><p>%s</p>") % (title, summary)
-        if rejected:
+        if details:
             body += Markup("<ul>%s</ul>") % Markup("").join(
-                Markup("<li>%s</li>") % error for error in rejected
+                Markup("<li>%s</li>") % detail for detail in details
             )
-        self.step_id.operation_id.message_post(body=body, subtype_xmlid="mail.mt_note")
+        self.step_id.operation_id._message_log(body=body)
