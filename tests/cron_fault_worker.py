@@ -47,7 +47,12 @@ def parse_args():
     parser.add_argument("--participants", type=int, default=3000)
     parser.add_argument("--prefix", default="fault")
     parser.add_argument("--batch", type=int, default=0, help="traces per cron batch (setup)")
-    parser.add_argument("--follow-up", type=int, default=1, help="add a follow-up email (setup)")
+    parser.add_argument(
+        "--shape",
+        choices=["follow-up", "two-starts"],
+        default="follow-up",
+        help="a second email after the first one, or a second one at the start (setup)",
+    )
     parser.add_argument("--hold-after-chunks", type=int, default=0)
     parser.add_argument("--deadline", type=float, default=240.0, help="seconds (run)")
     return parser.parse_args(argv), odoo_args
@@ -94,16 +99,10 @@ def setup(odoo, registry, args):
         activities = Activity.create(
             {"name": "Catalogue", "campaign_id": campaign.id, "activity_type": "email"}
         )
-        if args.follow_up:
-            activities |= Activity.create(
-                {
-                    "name": "Reminder",
-                    "campaign_id": campaign.id,
-                    "activity_type": "email",
-                    "parent_id": activities.id,
-                    "trigger_type": "activity",
-                }
-            )
+        second = {"name": "Reminder", "campaign_id": campaign.id, "activity_type": "email"}
+        if args.shape == "follow-up":
+            second.update(parent_id=activities.id, trigger_type="activity")
+        activities |= Activity.create(second)
         for activity in activities:
             activity.mailing_id.write(
                 {"body_arch": BODY, "body_html": BODY, "subject": activity.name}
