@@ -221,6 +221,16 @@ class TestCallSession(CallSessionMixin, MarketingOpsCase):
         self.assertEqual(session.session_state, "end")
         self.assertEqual(self.step.target_todo_count, 1)
 
+    def test_processed_partners_move_on_to_the_next_step(self):
+        reminder = self.create_step(self.operation, "Reminder")
+        self.env["marketing.operation.transition"].create(
+            {"step_id": self.step.id, "destination_step_ids": [(6, 0, reminder.ids)]}
+        )
+        session = self.start_session()
+        session.action_next()
+        session.action_skip()
+        self.assertEqual(self.targets_of(reminder), {self.acme: {self.alice}})
+
     def test_calls_only_for_phoning_steps_with_targets(self):
         other = self.create_step(self.operation, "Manual")
         other._add_targets(self.globex)
@@ -269,7 +279,7 @@ class TestCallSessionSurveyPage(CallSessionMixin, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertTrue(
             response.url.endswith(f"/survey/{self.survey.access_token}/{answer.access_token}"),
-            response.url + response.text[-3000:],
+            response.url,
         )
         base = self.survey.get_base_url()
         begin = self.opener.post(
