@@ -235,13 +235,8 @@ class MarketingOperationCondition(models.Model):
         self.ensure_one()
         Target = self.env["marketing.operation.target"]
         if self.condition_type == "answer":
-            return [
-                (
-                    "user_input_id",
-                    "any",
-                    [("user_input_line_ids", "any", self._get_answer_line_domain())],
-                )
-            ]
+            lines = self.env["survey.user_input.line"]._search(self._get_answer_line_domain())
+            return [("user_input_id", "in", lines.subselect("user_input_id"))]
         if self.condition_type == "status":
             in_status = Target._search(
                 [

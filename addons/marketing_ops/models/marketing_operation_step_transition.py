@@ -127,7 +127,7 @@ class MarketingOperationStep(models.Model):
                         condition.status_step_id.check_access("read")
                     sets[code] = set(
                         SudoTarget.search(
-                            [("step_id", "=", step.id), *condition._get_target_domain()],
+                            [("step_id", "=", step.id), *condition.sudo()._get_target_domain()],
                             order="id",
                         ).ids
                     )
@@ -189,9 +189,9 @@ class MarketingOperationStep(models.Model):
                        EXISTS (SELECT 1 FROM marketing_operation_target present
                                 WHERE present.step_id = %(step)s
                                   AND present.partner_id = src.partner_id) AS present
-                  FROM marketing_operation_target src
+                  FROM unnest(%(sources)s::int[]) AS source(id)
+                  JOIN marketing_operation_target src ON src.id = source.id
                   JOIN res_partner p ON p.id = src.partner_id
-                 WHERE src.id = ANY(%(sources)s)
             ), inserted AS (
                 INSERT INTO marketing_operation_target (
                     step_id, operation_id, company_id, partner_id, partner_name, partner_ref,

@@ -399,6 +399,28 @@ class TestTransitionCopies(DistributionCase):
         )
         self.assertEqual(new_call.transition_ids.condition_ids.value, "Yes")
 
+    def test_template_step_loaded_into_a_step(self):
+        template = self.create_operation("Template", is_template=True)
+        call = self.create_step(template, "Call", survey_id=self.survey.id, is_template=True)
+        self.transition(call, self.catalogue, [self.catalogue_condition()], "not C1")
+        step = self.create_step(self.operation, "New call")
+        wizard = (
+            self.env["marketing.operation.template.load"]
+            .with_user(self.user)
+            .create(
+                {
+                    "operation_id": self.operation.id,
+                    "step_id": step.id,
+                    "template_step_id": call.id,
+                }
+            )
+        )
+        wizard.action_load()
+        self.assertEqual(step.survey_id, self.survey)
+        self.assertEqual(step.transition_ids.destination_step_ids, self.catalogue)
+        self.assertEqual(step.transition_ids.formula, "not C1")
+        self.assertEqual(step.transition_ids.condition_ids.question_id, self.q_catalogue)
+
     def test_step_copied_alone_keeps_its_destinations(self):
         self.transition(self.call, self.catalogue, [self.catalogue_condition()])
         copy = self.call.copy()

@@ -176,3 +176,4 @@ class MarketingOperationTemplateLoad(models.TransientModel):
             values["date_planned"] = template.date_planned
         step.write(values)
         template.child_ids._copy_tree(step.operation_id, step)
+        template._copy_transitions({template.id: step.id})
