@@ -49,11 +49,17 @@ def parse_args():
     parser.add_argument("--batch", type=int, default=0, help="traces per cron batch (setup)")
     parser.add_argument(
         "--shape",
-        choices=["follow-up", "two-starts"],
+        choices=["follow-up", "two-starts", "tags"],
         default="follow-up",
-        help="a second email after the first one, or a second one at the start (setup)",
+        help="a second email after the first one, a second one at the start, or a contact "
+        "tag added first and the email after it (setup)",
     )
     parser.add_argument("--hold-after-chunks", type=int, default=0)
+    parser.add_argument(
+        "--pause-after-claim",
+        action="store_true",
+        help="after the first claim, say PAUSED and wait for a line on the standard input",
+    )
     parser.add_argument("--deadline", type=float, default=240.0, help="seconds (run)")
     return parser.parse_args(argv), odoo_args
 
@@ -96,14 +102,16 @@ def setup(odoo, registry, args):
             }
         )
         Activity = env["marketing.automation.activity"]
-        activities = Activity.create(
-            {"name": "Catalogue", "campaign_id": campaign.id, "activity_type": "email"}
-        )
+        first = {"name": "Catalogue", "campaign_id": campaign.id, "activity_type": "email"}
+        if args.shape == "tags":
+            tag = env["res.partner.category"].create({"name": f"Reached {prefix}"})
+            first.update(activity_type="tags_add", partner_category_ids=[(6, 0, tag.ids)])
+        activities = Activity.create(first)
         second = {"name": "Reminder", "campaign_id": campaign.id, "activity_type": "email"}
-        if args.shape == "follow-up":
+        if args.shape != "two-starts":
             second.update(parent_id=activities.id, trigger_type="activity")
         activities |= Activity.create(second)
-        for activity in activities:
+        for activity in activities.filtered(lambda a: a.activity_type == "email"):
             activity.mailing_id.write(
                 {"body_arch": BODY, "body_html": BODY, "subject": activity.name}
             )
@@ -117,14 +125,19 @@ def setup(odoo, registry, args):
                     "campaign_id": campaign.id,
                     "activity_ids": activities.ids,
                     "mailing_ids": activities.mailing_id.ids,
+                    "email_activity_ids": activities.filtered(
+                        lambda a: a.activity_type == "email"
+                    ).ids,
+                    "tag_ids": activities.partner_category_ids.ids,
                     "enrolled": enrolled,
                 }
             )
         )
 
 
-def instrument(registry, hold_after_chunks):
-    """Report claims, chunks and commits on stdout; hold after the given chunk if asked."""
+def instrument(registry, hold_after_chunks, pause_after_claim):
+    """Report claims, chunks and commits on stdout; hold after the given chunk, or pause after
+    the first claim until told to go on, if asked."""
     Trace = registry["marketing.automation.trace"]
     Activity = registry["marketing.automation.activity"]
     claim_due, queue_mails = Trace._claim_due, Activity._queue_mails
@@ -137,6 +150,11 @@ def instrument(registry, hold_after_chunks):
             emit("CLAIMED", len(traces))
             count = len(traces)
             self.env.cr.postcommit.add(lambda: emit("COMMITTED", count))
+            if pause_after_claim and state["claimed"] == count:
+                # the rows are locked and this transaction's snapshot is taken: whatever others
+                # commit now is a concurrent update for it
+                emit("PAUSED")
+                sys.stdin.readline()
         return traces
 
     def _queue_mails(self, mailing, traces, res_by_trace, emails):
@@ -155,7 +173,7 @@ def instrument(registry, hold_after_chunks):
 
 
 def run(odoo, registry, args):
-    state = instrument(registry, args.hold_after_chunks)
+    state = instrument(registry, args.hold_after_chunks, args.pause_after_claim)
     IrCron = registry["ir.cron"]
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

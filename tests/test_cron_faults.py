@@ -178,10 +178,18 @@ class FaultDatabase:
             *self.odoo_args,
         ]
 
-    def setup_campaign(self, prefix):
+    def setup_campaign(self, prefix, shape="follow-up", participants=PARTICIPANTS):
         result = subprocess.run(
             self.command(
-                "setup", "--participants", PARTICIPANTS, "--prefix", prefix, "--batch", BATCH
+                "setup",
+                "--participants",
+                participants,
+                "--prefix",
+                prefix,
+                "--batch",
+                BATCH,
+                "--shape",
+                shape,
             ),
             capture_output=True,
             text=True,
@@ -191,11 +199,12 @@ class FaultDatabase:
         )
         assert result.returncode == 0, result.stderr[-3000:]
         campaign = json.loads(result.stdout.splitlines()[-1])
-        assert campaign["enrolled"] == PARTICIPANTS
+        assert campaign["enrolled"] == participants
+        campaign["participants"] = participants
         return campaign
 
-    def start_worker(self, label, *args):
-        worker = Worker(self.command("run", *args), self.tmp_path / f"{label}.err")
+    def start_worker(self, label, *args, stdin=subprocess.DEVNULL):
+        worker = Worker(self.command("run", *args), self.tmp_path / f"{label}.err", stdin)
         self.workers.append(worker)
         return worker
 
@@ -207,7 +216,7 @@ class FaultDatabase:
 class Worker:
     """A running cron process; its output lines are collected as they come."""
 
-    def __init__(self, command, stderr_path):
+    def __init__(self, command, stderr_path, stdin=subprocess.DEVNULL):
         self.stderr_path = stderr_path
         self.lines = []
         self.changed = threading.Condition()
@@ -216,7 +225,7 @@ class Worker:
                 command,
                 stdout=subprocess.PIPE,
                 stderr=stderr,
-                stdin=subprocess.DEVNULL,
+                stdin=stdin,
                 text=True,
             )
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -267,12 +276,23 @@ class Worker:
         return self.stderr_path.read_text(encoding="utf-8")[-3000:]
 
     def assert_clean(self):
+        """Exit status 0, and no error logged but the host's own report of the statement that
+        met a concurrent update (the batch is then run again)."""
         assert self.proc.returncode == 0, self.stderr
-        assert "ERROR" not in self.stderr and "Traceback" not in self.stderr, self.stderr
+        lines = self.stderr_path.read_text(encoding="utf-8").splitlines()
+        errors = [
+            line
+            for line in lines
+            if ("ERROR" in line or "Traceback" in line)
+            and "odoo.sql_db: bad query" not in line
+            and line != "ERROR: could not serialize access due to concurrent update"
+        ]
+        assert not errors, self.stderr
 
 
-@pytest.fixture
-def fault_db(tmp_path):
+@pytest.fixture(scope="module")
+def fault_db(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("faults")
     env = environment()
     test_db = os.environ.get("TEST_DB", "suite")
     database = FaultDatabase(env, f"fault_{test_db}_{os.getpid()}"[:63], tmp_path)
@@ -333,9 +353,12 @@ def wait_sessions_gone(cr, worker, timeout=30):
 
 
 def assert_each_trace_once(cr, campaign):
-    """Every trace of the campaign processed, with exactly one mail and one mailing trace."""
+    """Every trace of the campaign processed, with exactly one mail and one mailing trace for
+    each trace of an email activity."""
     campaign_id, mailing_ids = campaign["campaign_id"], campaign["mailing_ids"]
-    expected = PARTICIPANTS * len(campaign["activity_ids"])
+    participants = campaign["participants"]
+    expected = participants * len(campaign["activity_ids"])
+    expected_mails = participants * len(campaign["email_activity_ids"])
     states = dict(
         fetch(
             cr,
@@ -352,7 +375,7 @@ def assert_each_trace_once(cr, campaign):
                   count(DISTINCT participant_id), count(DISTINCT activity_id)
              FROM marketing_automation_trace WHERE campaign_id = %s""",
         campaign_id,
-    ) == [(expected, PARTICIPANTS, len(campaign["activity_ids"]))]
+    ) == [(expected, participants, len(campaign["activity_ids"]))]
     # exactly one mailing trace and one mail per (participant, activity, occurrence), sent to
     # that participant's address
     wrong = fetch(
@@ -366,13 +389,14 @@ def assert_each_trace_once(cr, campaign):
              JOIN res_partner partner ON partner.id = p.res_id
         LEFT JOIN mailing_trace mt ON mt.marketing_trace_id = t.id
         LEFT JOIN mail_mail mm ON mm.id = mt.mail_mail_id
-            WHERE t.campaign_id = %s
+            WHERE t.campaign_id = %s AND t.activity_id = ANY(%s)
          GROUP BY t.participant_id, t.activity_id, t.occurrence
            HAVING count(mt.id) != 1 OR count(DISTINCT mm.id) != 1
                OR count(mm.id) FILTER (WHERE mm.email_to = partner.email_normalized
                                          AND mt.res_id = partner.id) != 1
             LIMIT 5""",
         campaign_id,
+        campaign["email_activity_ids"],
     )
     assert not wrong, f"(participant, activity, occurrence, traces, mails, right ones): {wrong}"
     # nothing else was queued for the campaign's mailings: no mail without its trace ...
@@ -381,10 +405,10 @@ def assert_each_trace_once(cr, campaign):
         """SELECT count(*), count(DISTINCT mail_message_id) FROM mail_mail
             WHERE mailing_id = ANY(%s)""",
         mailing_ids,
-    ) == [(expected, expected)]
+    ) == [(expected_mails, expected_mails)]
     assert fetch(
         cr, "SELECT count(*) FROM mailing_trace WHERE mass_mailing_id = ANY(%s)", mailing_ids
-    ) == [(expected,)]
+    ) == [(expected_mails,)]
     # ... nor an outgoing message left without its mail by a batch cut short
     assert fetch(
         cr,
@@ -400,7 +424,7 @@ def assert_each_trace_once(cr, campaign):
         """SELECT state, count(*) FROM marketing_automation_participant
             WHERE campaign_id = %s GROUP BY state""",
         campaign_id,
-    ) == [("completed", PARTICIPANTS)]
+    ) == [("completed", participants)]
 
 
 def test_two_processes_and_a_kill_send_each_mail_once(fault_db):
@@ -453,5 +477,39 @@ def test_two_processes_and_a_kill_send_each_mail_once(fault_db):
                 """SELECT count(*) FROM pg_stat_activity
                     WHERE datname = current_database() AND pid != pg_backend_pid()""",
             ) == [(0,)]
+    finally:
+        cnx.close()
+
+
+def test_a_contact_saved_during_a_batch_only_delays_it(fault_db):
+    """A user saves one contact while the cron's batch is under way: the batch's write on the
+    contacts meets a concurrent update. The batch runs again and every participant gets the tag
+    and the email after it, instead of the whole chunk failing for good."""
+    participants = 1000
+    campaign = fault_db.setup_campaign("faultedit", shape="tags", participants=participants)
+    assert len(campaign["tag_ids"]) == 1
+    cnx = fault_db.connect()
+    try:
+        with cnx.cursor() as cr:
+            worker = fault_db.start_worker("edit", "--pause-after-claim", stdin=subprocess.PIPE)
+            worker.wait_for("PAUSED", timeout=WORKER_TIMEOUT)
+            cr.execute(
+                "UPDATE res_partner SET comment = 'Saved by a user' WHERE name = 'faultedit 7'"
+            )
+            assert cr.rowcount == 1
+            worker.proc.stdin.write("go\n")
+            worker.proc.stdin.flush()
+            worker.wait()
+            worker.assert_clean()
+            assert_each_trace_once(cr, campaign)
+            assert fetch(
+                cr,
+                """SELECT count(*) FROM res_partner_res_partner_category_rel
+                    WHERE category_id = %s""",
+                campaign["tag_ids"][0],
+            ) == [(participants,)]
+            assert fetch(cr, "SELECT comment FROM res_partner WHERE name = 'faultedit 7'") == [
+                ("Saved by a user",)
+            ]
     finally:
         cnx.close()

@@ -216,12 +216,13 @@ class MarketingAutomationTrace(models.Model):
             return
         try:
             traces = self._claim_due()
-        except pg_errors.SerializationFailure:
-            # another worker changed the rows since this transaction's snapshot: retry soon
+            traces._execute()
+        except pg_errors.TransactionRollbackError:
+            # another transaction (a worker, a user editing a record) changed rows this batch
+            # reads or writes since its snapshot: nothing of the batch is kept, it runs again soon
             self.env.cr.rollback()
             self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_execute")._trigger()
             return
-        traces._execute()
         remaining, next_date = self._get_due_stats()
         self.env["ir.cron"]._notify_progress(done=len(traces), remaining=remaining)
         if remaining:
@@ -294,6 +295,9 @@ class MarketingAutomationTrace(models.Model):
                     with self.env.cr.savepoint():
                         activity._execute_traces(chunk, res_by_trace)
                         self.env.flush_all()
+                except pg_errors.TransactionRollbackError:
+                    # a concurrent update is not the activity's failure: the batch runs again
+                    raise
                 except Exception as error:
                     _logger.info(
                         "Activity %s failed for %s traces: %s", activity.id, len(chunk), error
