@@ -13,3 +13,4 @@ from . import test_spreadsheet_export
 from . import test_document_mailing
 from . import test_label_mailing
 from . import test_call_session
+from . import test_access_sweep
