@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .crm_payment_mixin import check_finite_numbers
+
 # Documents a payment can be linked to when their module is installed, with the field that
 # dates them (a due date cannot precede it).
 DOCUMENT_DATE_FIELDS = {
@@ -278,7 +280,8 @@ class CrmPayment(models.Model):
                         "Payment %(name)s: its UTM campaign must be the one of the marketing "
                         "operation %(operation)s.",
                         name=payment.name,
-                        operation=payment.operation_id.name,
+                        # a confidential operation is named neutrally for who may not see it
+                        operation=payment.operation_id.with_env(self.env).display_name,
                     )
                 )
 
@@ -319,6 +322,7 @@ class CrmPayment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_finite_numbers(self, vals_list)
         campaigns = self.env["utm.campaign"].browse(
             {vals["campaign_id"] for vals in vals_list if vals.get("campaign_id")}
         )
@@ -333,6 +337,7 @@ class CrmPayment(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_finite_numbers(self, [vals])
         if "campaign_id" in vals and "operation_id" not in vals:
             # the operation follows its campaign, and goes with it when the campaign is removed
             campaign = self.env["utm.campaign"].browse(vals["campaign_id"] or [])

@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .crm_payment_mixin import check_finite_numbers
+
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
@@ -128,3 +130,12 @@ class CrmSalesBudget(models.Model):
                     name=self.browse(row[0]).name,
                 )
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_finite_numbers(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_finite_numbers(self, [vals])
+        return super().write(vals)

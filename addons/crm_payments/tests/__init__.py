@@ -5,3 +5,4 @@ from . import test_figures
 from . import test_budget_report
 from . import test_multi_company
 from . import test_ui
+from . import test_access_sweep

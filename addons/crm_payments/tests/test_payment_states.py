@@ -177,6 +177,24 @@ class TestPaymentInput(CrmPaymentsCase):
             self.create_payment(amount=-100.0)
         self.assertEqual(self.env["crm.payment"].search_count([]), count)
 
+    def test_amounts_not_finite(self):
+        """NaN and infinities are refused like other bad amounts, on payments and budgets,
+        given as numbers or as the strings a client may send; nothing is written."""
+        payment = self.create_payment()
+        count = self.env["crm.payment"].search_count([])
+        for value in (float("nan"), float("inf"), float("-inf"), "nan", "Infinity"):
+            for field in ("amount", "cost"):
+                with self.assertRefused(ValidationError, "must be a finite number"):
+                    payment.write({field: value})
+                with self.assertRefused(ValidationError, "must be a finite number"):
+                    self.create_payment(**{field: value})
+            with self.assertRefused(ValidationError, "must be a finite number"):
+                self.env["crm.sales.budget"].create({"user_id": self.user.id, "amount": value})
+        payment.invalidate_recordset()
+        self.assertEqual((payment.amount, payment.cost), (100.0, 0.0), "nothing written")
+        self.assertEqual(self.env["crm.payment"].search_count([]), count)
+        self.assertFalse(self.env["crm.sales.budget"].search([("user_id", "=", self.user.id)]))
+
     def test_paid_date_in_future(self):
         payment = self.create_payment()
         with self.assertRefused(
