@@ -24,3 +24,4 @@ from . import marketing_operation_step_output
 from . import marketing_operation_step_export
 from . import marketing_operation_step_document
 from . import marketing_operation_step_label
+from . import marketing_operation_target_document

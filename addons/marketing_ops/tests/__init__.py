@@ -14,3 +14,4 @@ from . import test_document_mailing
 from . import test_label_mailing
 from . import test_call_session
 from . import test_access_sweep
+from . import test_mass_actions
