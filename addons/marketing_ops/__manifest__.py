@@ -27,6 +27,7 @@
         "views/marketing_operation_step_document_views.xml",
         "report/marketing_label_report_templates.xml",
         "views/marketing_operation_target_document_views.xml",
+        "views/marketing_dashboard_views.xml",
     ],
     "demo": ["demo/marketing_ops_demo.xml"],
     "assets": {

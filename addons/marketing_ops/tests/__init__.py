@@ -15,3 +15,4 @@ from . import test_label_mailing
 from . import test_call_session
 from . import test_access_sweep
 from . import test_mass_actions
+from . import test_dashboard
