@@ -28,9 +28,11 @@
         "report/marketing_label_report_templates.xml",
         "views/marketing_operation_target_document_views.xml",
         "views/marketing_dashboard_views.xml",
+        "views/marketing_target_map_views.xml",
     ],
     "demo": ["demo/marketing_ops_demo.xml"],
     "assets": {
+        "web.assets_backend": ["marketing_ops/static/src/target_map/**/*"],
         "web.assets_tests": ["marketing_ops/static/tests/tours/**/*"],
     },
     "application": True,

@@ -25,3 +25,6 @@ from . import marketing_operation_step_export
 from . import marketing_operation_step_document
 from . import marketing_operation_step_label
 from . import marketing_operation_target_document
+from . import marketing_operation_target_map
+from . import marketing_operation_step_map
+from . import marketing_operation_map

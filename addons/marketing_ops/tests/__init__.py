@@ -16,3 +16,4 @@ from . import test_call_session
 from . import test_access_sweep
 from . import test_mass_actions
 from . import test_dashboard
+from . import test_target_map
