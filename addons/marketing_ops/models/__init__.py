@@ -28,3 +28,16 @@ from . import marketing_operation_target_document
 from . import marketing_operation_target_map
 from . import marketing_operation_step_map
 from . import marketing_operation_map
+from . import marketing_operation_step_emailing
+from . import marketing_operation_step_faxing
+from . import marketing_operation_step_mass_emailing
+from . import marketing_operation_step_background
+from . import marketing_operation_target_launch
+from . import marketing_operation_mailing
+from . import mail_message
+from . import mail_template
+from . import mailing_mailing
+from . import mailing_trace
+from . import res_company
+from . import res_config_settings
+from . import marketing_operation_step_contacts

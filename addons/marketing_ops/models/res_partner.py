@@ -4,6 +4,11 @@ from odoo import fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    fax = fields.Char(help="Fax number, used by faxing steps through the company's fax gateway.")
+    marketing_opt_out = fields.Boolean(
+        string="No Marketing Emails",
+        help="The partner refuses marketing emails: emailing steps skip it.",
+    )
     marketing_target_count = fields.Integer(
         compute="_compute_marketing_target_count",
         string="Marketing Targets",

@@ -17,3 +17,5 @@ from . import test_access_sweep
 from . import test_mass_actions
 from . import test_dashboard
 from . import test_target_map
+from . import test_step_sending
+from . import test_step_smtp

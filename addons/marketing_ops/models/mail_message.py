@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class MailMessage(models.Model):
+    _inherit = "mail.message"
+
+    marketing_step_id = fields.Many2one(
+        "marketing.operation.step",
+        index="btree_not_null",
+        ondelete="set null",
+        help="The marketing step that sent this message.",
+    )

@@ -1,0 +1,433 @@
+import base64
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, formataddr, html2plaintext, html_sanitize
+from odoo.tools.mail import generate_tracking_message_id
+
+
+class MarketingOperationStep(models.Model):
+    """Emailing steps: the step's mail template rendered and queued for each targeted partner, or
+    for each targeted contact of a company.
+
+    The template (model ``res.partner``, ``object`` is the recipient) can also read, in its
+    rendering context:
+
+    - ``operation``: the step's operation (``marketing.operation``);
+    - ``step``: the step (``marketing.operation.step``);
+    - ``targets``: ``{recipient id: marketing.operation.target}``, so ``targets[object.id]`` is the
+      recipient's target (its partner is the company when the recipient is one of its contacts);
+    - ``operation_name`` and ``step_name``: the names to show to recipients, neutral for a
+      confidential operation.
+
+    Opportunities, invoices and payments are read through the partner, e.g.
+    ``object.commercial_partner_id.opportunity_ids``.
+    """
+
+    _inherit = "marketing.operation.step"
+
+    last_launch_summary = fields.Text(
+        string="Last Launch",
+        readonly=True,
+        copy=False,
+        help="What the last launch sent and skipped.",
+    )
+    sent_message_count = fields.Integer(compute="_compute_sent_message_count", string="Emails")
+    email_replied_count = fields.Integer(compute="_compute_sent_message_count", string="Replies")
+    email_bounced_count = fields.Integer(compute="_compute_sent_message_count", string="Bounces")
+
+    def _compute_sent_message_count(self):
+        counts = dict(
+            self.env["mail.message"]
+            .sudo()
+            ._read_group(
+                [("marketing_step_id", "in", self.ids)], ["marketing_step_id"], ["__count"]
+            )
+        )
+        by_status = {
+            (step.id, status): count
+            for step, status, count in self.env["mailing.trace"]
+            .sudo()
+            ._read_group(
+                [
+                    ("marketing_step_id", "in", self.ids),
+                    ("trace_status", "in", ("reply", "bounce")),
+                ],
+                ["marketing_step_id", "trace_status"],
+                ["__count"],
+            )
+        }
+        for step in self:
+            step.sent_message_count = counts.get(step._origin, 0)
+            step.email_replied_count = by_status.get((step._origin.id, "reply"), 0)
+            step.email_bounced_count = by_status.get((step._origin.id, "bounce"), 0)
+
+    # ---- Launch -------------------------------------------------------------------------------------
+
+    def _launch_emailing(self, targets):
+        return self._launch_messages(targets)
+
+    def _get_mail_recipients(self, targets):
+        """{target: partners to write to}: the target's contacts when it has some, else its
+        partner."""
+        return {target: target.contact_ids.partner_id or target.partner_id for target in targets}
+
+    def _get_message_addresses(self, partners):
+        """Where this step's messages go for each of ``partners``.
+
+        :return: ({partner id: address}, {partner id: why it is skipped})
+        """
+        addresses, skipped = {}, {}
+        for partner in partners:
+            if not partner.email_normalized:
+                skipped[partner.id] = _("%(partner)s: no email address.", partner=partner.name)
+            elif partner.marketing_opt_out:
+                skipped[partner.id] = _(
+                    "%(partner)s: opted out of marketing emails.", partner=partner.name
+                )
+            elif partner.is_blacklisted:
+                skipped[partner.id] = _(
+                    "%(partner)s: email address blacklisted.", partner=partner.name
+                )
+            else:
+                addresses[partner.id] = formataddr((partner.name or "", partner.email_normalized))
+        return addresses, skipped
+
+    def _get_trace_email(self, partner, address):
+        """The normalized address a message to ``partner`` at ``address`` is traced under."""
+        return partner.email_normalized
+
+    def _get_render_context(self, targets_by_recipient):
+        """Variables the step's template may read besides ``object`` (see the class docstring)."""
+        operation = self.operation_id
+        return {
+            "operation": operation,
+            "step": self,
+            "targets": targets_by_recipient,
+            "operation_name": operation._get_public_name(),
+            "step_name": self._get_public_name(),
+        }
+
+    def _render_messages(self, partners, targets_by_recipient):
+        """{partner id: {subject, body, email_from, reply_to}} of the step's template for
+        ``partners``, each in its language: the body template is compiled once per language and
+        rendered for every partner, the short fields rendered by the host per field."""
+        template = self.mail_template_id
+        add_context = self._get_render_context(targets_by_recipient)
+        res_ids = partners.ids
+        rendered = {
+            field: template._render_field(
+                field, res_ids, compute_lang=True, add_context=add_context
+            )
+            for field in ("subject", "email_from", "reply_to")
+        }
+        bodies = {}
+        for lang_template, lang_res_ids in template._classify_per_lang(res_ids).values():
+            bodies.update(
+                lang_template._render_qweb_compiled_once(
+                    lang_template.body_html, lang_template.render_model, lang_res_ids, add_context
+                )
+            )
+        bodies = template._render_template_postprocess(template.render_model, bodies)
+        default_from = self.env.user.email_formatted or self.env.company.email_formatted
+        return {
+            res_id: {
+                "subject": rendered["subject"][res_id],
+                "body": bodies[res_id],
+                "email_from": rendered["email_from"][res_id] or default_from,
+                "reply_to": rendered["reply_to"][res_id] or False,
+            }
+            for res_id in res_ids
+        }
+
+    def _prepare_mail_values(self, partner, address, values, attachment_ids):
+        """Values of the message queued for ``partner`` at ``address`` (see
+        ``_create_step_mails``); its Message-Id lets replies and bounces find it, its trace and
+        the partner."""
+        return {
+            "message_id": generate_tracking_message_id(f"{partner.id}-res.partner"),
+            "subject": values["subject"],
+            "body": values["body"],
+            "body_html": values["body"],
+            "email_from": values["email_from"],
+            "reply_to": values["reply_to"],
+            "email_to": address,
+            "email": self._get_trace_email(partner, address),
+            "res_id": partner.id,
+            "record_name": partner.name,
+            "author_id": self.env.user.partner_id.id,
+            "attachment_ids": attachment_ids,
+            "mail_server_id": self.mail_template_id.mail_server_id.id,
+        }
+
+    def _create_step_mails(self, vals_list):
+        """Queue the messages in the host's mail queue, logged on the partners: the rows the
+        host's mass-mode composer writes (message, mail, attachments, trace), inserted set-based
+        rather than one ORM create per recipient. The chatter body is sanitized as the ORM does."""
+        if not vals_list:
+            return self.env["mail.mail"]
+        self.env.flush_all()
+        now, uid = fields.Datetime.now(), self.env.uid
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO mail_message (author_id, body, create_date, create_uid, date,
+                       email_add_signature, email_from, mail_server_id, message_id, message_type,
+                       model, record_name, reply_to, res_id, subject, subtype_id,
+                       marketing_step_id, write_date, write_uid)
+                SELECT %(author)s, t.body, %(now)s, %(uid)s, %(now)s, FALSE, t.email_from,
+                       %(server)s, t.message_id, 'email', 'res.partner', t.record_name,
+                       t.reply_to, t.res_id, t.subject, %(subtype)s, %(step)s, %(now)s, %(uid)s
+                  FROM unnest(%(bodies)s::text[], %(froms)s::varchar[], %(msgids)s::varchar[],
+                              %(names)s::varchar[], %(replies)s::varchar[], %(res_ids)s::int[],
+                              %(subjects)s::varchar[])
+                       AS t(body, email_from, message_id, record_name, reply_to, res_id, subject)
+             RETURNING id, message_id
+                """,
+                author=vals_list[0]["author_id"],
+                now=now,
+                uid=uid,
+                server=vals_list[0]["mail_server_id"] or None,
+                subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                step=self.id,
+                bodies=[html_sanitize(v["body"], sanitize_style=True) for v in vals_list],
+                froms=[v["email_from"] for v in vals_list],
+                msgids=[v["message_id"] for v in vals_list],
+                names=[v["record_name"] for v in vals_list],
+                replies=[v["reply_to"] or None for v in vals_list],
+                res_ids=[v["res_id"] for v in vals_list],
+                subjects=[v["subject"] or "" for v in vals_list],
+            )
+        )
+        message_by_msgid = {msgid: message for message, msgid in rows}
+        message_ids = [message_by_msgid[v["message_id"]] for v in vals_list]
+        attachment_ids = vals_list[0]["attachment_ids"]
+        if attachment_ids:
+            self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO message_attachment_rel (message_id, attachment_id)
+                    SELECT m, a FROM unnest(%s::int[]) m CROSS JOIN unnest(%s::int[]) a
+                    """,
+                    message_ids,
+                    attachment_ids,
+                )
+            )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO mail_mail (auto_delete, body_html, create_date, create_uid, email_to,
+                       mail_message_id, state, write_date, write_uid)
+                SELECT FALSE, t.body, %(now)s, %(uid)s, t.email_to, t.message, 'outgoing',
+                       %(now)s, %(uid)s
+                  FROM unnest(%(bodies)s::text[], %(tos)s::varchar[], %(messages)s::int[])
+                       AS t(body, email_to, message)
+             RETURNING id, mail_message_id
+                """,
+                now=now,
+                uid=uid,
+                bodies=[v["body_html"] for v in vals_list],
+                tos=[v["email_to"] for v in vals_list],
+                messages=message_ids,
+            )
+        )
+        mail_by_message = {message: mail for mail, message in rows}
+        mail_ids = [mail_by_message[message] for message in message_ids]
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO mailing_trace (create_date, create_uid, write_date, write_uid, email,
+                       mail_mail_id, mail_mail_id_int, message_id, model, res_id, trace_status,
+                       trace_type, marketing_step_id)
+                SELECT %(now)s, %(uid)s, %(now)s, %(uid)s, t.email, t.mail, t.mail, t.message_id,
+                       'res.partner', t.res_id, 'outgoing', 'mail', %(step)s
+                  FROM unnest(%(emails)s::varchar[], %(mails)s::int[], %(msgids)s::varchar[],
+                              %(res_ids)s::int[])
+                       AS t(email, mail, message_id, res_id)
+                """,
+                now=now,
+                uid=uid,
+                step=self.id,
+                emails=[v["email"] for v in vals_list],
+                mails=mail_ids,
+                msgids=[v["message_id"] for v in vals_list],
+                res_ids=[v["res_id"] for v in vals_list],
+            )
+        )
+        for model in ("mail.message", "mail.mail", "mailing.trace"):
+            self.env[model].invalidate_model()
+        self.env["res.partner"].invalidate_model(["message_ids"])
+        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+        return self.env["mail.mail"].sudo().browse(mail_ids)
+
+    def _launch_messages(self, targets):
+        """Queue one message per eligible recipient of ``targets``; targets with no eligible
+        recipient are skipped with the reason in their notes."""
+        self.ensure_one()
+        if not self.mail_template_id:
+            raise UserError(
+                _("Step %(step)s needs a mail template to send its messages.", step=self.name)
+            )
+        # whoever may launch the step sends its messages, logged on the partners
+        self.check_access("write")
+        recipients_by_target = self._get_mail_recipients(targets)
+        recipients = self.env["res.partner"].union(*recipients_by_target.values())
+        addresses, skipped = self._get_message_addresses(recipients)
+        to_send = recipients.filtered(lambda p: p.id in addresses)
+        targets_by_recipient = {
+            partner.id: target
+            for target, partners in recipients_by_target.items()
+            for partner in partners
+        }
+        rendered = self._render_messages(to_send, targets_by_recipient) if to_send else {}
+        attachment_ids = (self.mail_template_id.attachment_ids | self.attachment_ids).ids
+        mails = self._create_step_mails(
+            [
+                self._prepare_mail_values(
+                    partner, addresses[partner.id], rendered[partner.id], attachment_ids
+                )
+                for partner in to_send
+            ]
+        )
+        mail_by_partner = dict(zip(to_send.ids, mails, strict=True))
+
+        final = self._get_launch_state()
+        skipped_state = self.env["marketing.target.state"]._get_by_kind("skipped") or final
+        sent_contacts = targets.contact_ids.filtered(lambda c: c.partner_id.id in mail_by_partner)
+        sent_contacts.write({"state_id": final.id})
+        (targets.contact_ids - sent_contacts).write({"state_id": skipped_state.id})
+        sent_targets = targets.filtered(
+            lambda t: any(p.id in mail_by_partner for p in recipients_by_target[t])
+        )
+        sent_targets.write({"state_id": final.id})
+        self._set_target_messages(sent_targets, recipients_by_target, mail_by_partner)
+        skipped_targets = targets - sent_targets
+        skipped_targets.write({"state_id": skipped_state.id})
+        for target in skipped_targets:
+            reasons = "\n".join(skipped[p.id] for p in recipients_by_target[target])
+            target.notes = f"{target.notes}\n{reasons}" if target.notes else reasons
+
+        self._generate_events(sent_targets)
+        if self.operation_id.attach_message_to_event:
+            self._attach_messages_to_events(sent_targets, recipients_by_target, mail_by_partner)
+        self.last_launch_summary = self._get_launch_summary(len(mails), skipped)
+        return targets
+
+    def _set_target_messages(self, targets, recipients_by_target, mail_by_partner):
+        """Store on each of ``targets`` the message sent to its first recipient, in one update."""
+        messages = {mail.id: mail.mail_message_id.id for mail in mail_by_partner.values()}
+        target_ids, message_ids = [], []
+        for target in targets:
+            first = next(p for p in recipients_by_target[target] if p.id in mail_by_partner)
+            target_ids.append(target.id)
+            message_ids.append(messages[mail_by_partner[first.id].id])
+        if not target_ids:
+            return
+        self.env["marketing.operation.target"].flush_model(["message_id"])
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE marketing_operation_target target
+                   SET message_id = v.message_id, write_date = %s, write_uid = %s
+                  FROM unnest(%s::int[], %s::int[]) AS v(target_id, message_id)
+                 WHERE target.id = v.target_id
+                """,
+                fields.Datetime.now(),
+                self.env.uid,
+                target_ids,
+                message_ids,
+            )
+        )
+        targets.invalidate_recordset(["message_id", "write_date", "write_uid"])
+
+    def _get_launch_summary(self, sent, skipped):
+        lines = [_("%(count)s messages queued.", count=sent)]
+        if skipped:
+            lines.append(_("%(count)s recipients skipped:", count=len(skipped)))
+            lines.extend(skipped.values())
+        return "\n".join(lines)
+
+    # ---- Events with the message --------------------------------------------------------------------
+
+    def _get_eml(self, mail):
+        """The queued ``mail`` as an RFC 822 message (bytes)."""
+        message = self.env["ir.mail_server"].build_email(
+            email_from=mail.email_from,
+            email_to=[mail.email_to],
+            subject=mail.subject,
+            body=mail.body_html,
+            reply_to=mail.reply_to,
+            message_id=mail.message_id,
+            subtype="html",
+            body_alternative=html2plaintext(mail.body_html or ""),
+        )
+        return message.as_bytes()
+
+    def _attach_messages_to_events(self, targets, recipients_by_target, mail_by_partner):
+        """Give the event or activity generated for each of ``targets`` the message sent to it:
+        its body, and an ``.eml`` attachment of it."""
+        if self.event_mode == "none":
+            return
+        records_by_target = {}
+        if self.event_mode == "meeting":
+            records_by_target = {target: target.event_id for target in targets if target.event_id}
+        elif self.event_mode == "activity":
+            activities = (
+                self.env["mail.activity"]
+                .sudo()
+                .search(
+                    [
+                        ("marketing_step_id", "=", self.id),
+                        ("res_model", "=", "res.partner"),
+                        ("res_id", "in", targets.partner_id.ids),
+                    ],
+                    order="id",
+                )
+            )
+            by_partner = {activity.res_id: activity for activity in activities}
+            records_by_target = {
+                target: by_partner[target.partner_id.id]
+                for target in targets
+                if target.partner_id.id in by_partner
+            }
+        attachment_vals, owners = [], []
+        for target, record in records_by_target.items():
+            mails = [
+                mail_by_partner[p.id]
+                for p in recipients_by_target[target]
+                if p.id in mail_by_partner
+            ]
+            for mail in mails:
+                attachment_vals.append(
+                    {
+                        "name": f"{mail.subject or _('Message')}.eml",
+                        "mimetype": "message/rfc822",
+                        "datas": base64.b64encode(self._get_eml(mail)),
+                        "res_model": record._name,
+                        "res_id": record.id,
+                    }
+                )
+            owners.append((record, mails))
+        attachments = iter(self.env["ir.attachment"].sudo().create(attachment_vals))
+        for record, mails in owners:
+            body = "".join(str(mail.body_html or "") for mail in mails)
+            own = self.env["ir.attachment"].browse([next(attachments).id for _mail in mails])
+            if record._name == "calendar.event":
+                record.sudo().description = body
+            else:
+                record.sudo().write(
+                    {"note": body, "attachment_ids": [fields.Command.link(a) for a in own.ids]}
+                )
+
+    # ---- Actions ------------------------------------------------------------------------------------
+
+    def action_view_sent_messages(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Emails"),
+            "res_model": "mail.message",
+            "view_mode": "list,form",
+            "domain": [("marketing_step_id", "=", self.id)],
+            "context": {"create": False},
+        }
