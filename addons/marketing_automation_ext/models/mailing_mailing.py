@@ -8,8 +8,12 @@ NO_RECIPIENT_DOMAIN = "[('id', '=', False)]"
 class MailingMailing(models.Model):
     _inherit = "mailing.mailing"
 
+    # Email Marketing users without automation rights read mailings too
     marketing_activity_ids = fields.One2many(
-        "marketing.automation.activity", "mailing_id", string="Automation Activities"
+        "marketing.automation.activity",
+        "mailing_id",
+        string="Automation Activities",
+        groups="marketing_automation_ext.marketing_automation_ext_group_user",
     )
     is_automation_mailing = fields.Boolean(
         string="Sent by an Automated Campaign",

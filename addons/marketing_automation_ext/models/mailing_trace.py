@@ -9,6 +9,8 @@ class MailingTrace(models.Model):
         string="Automation Trace",
         ondelete="set null",
         index="btree_not_null",
+        # its name is the automation activity's: for automation users only
+        groups="marketing_automation_ext.marketing_automation_ext_group_user",
     )
 
     def _notify_marketing_automation(self, mail_event, sms_event=None):

@@ -10,6 +10,7 @@ from odoo.tools import SQL
 
 from .filter_domain import FilterDomainError, parse_filter_domain
 from .mailing_mailing import NO_RECIPIENT_DOMAIN
+from .restricted_names import filtered_name_readable
 
 SERVER_ACTION_GROUP = "marketing_automation_ext.marketing_automation_ext_group_manager"
 
@@ -206,6 +207,13 @@ class MarketingAutomationActivity(models.Model):
             "The expiry delay must be positive.",
         ),
     ]
+
+    @api.depends("name")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_display_name(self):
+        readable = filtered_name_readable(self)
+        super(MarketingAutomationActivity, readable)._compute_display_name()
+        (self - readable).display_name = self.env._("Restricted")
 
     # ------------------------------------------------------------------ COMPUTES
 

@@ -9,6 +9,7 @@ from odoo.tools import SQL
 
 from .filter_domain import FilterDomainError, parse_filter_domain
 from .mailing_mailing import NO_RECIPIENT_DOMAIN
+from .restricted_names import filtered_name_readable
 
 _logger = logging.getLogger(__name__)
 
@@ -107,6 +108,13 @@ class MarketingAutomationCampaign(models.Model):
     clicked_count = fields.Integer(string="Clicked", compute="_compute_metrics")
     replied_count = fields.Integer(string="Replied", compute="_compute_metrics")
     bounced_count = fields.Integer(string="Bounced", compute="_compute_metrics")
+
+    @api.depends("name")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_display_name(self):
+        readable = filtered_name_readable(self)
+        super(MarketingAutomationCampaign, readable)._compute_display_name()
+        (self - readable).display_name = self.env._("Restricted")
 
     # ------------------------------------------------------------------ COMPUTES
 

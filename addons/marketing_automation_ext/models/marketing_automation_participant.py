@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .restricted_names import filtered_name_readable
+
 
 class MarketingAutomationParticipant(models.Model):
     _name = "marketing.automation.participant"
@@ -41,6 +43,13 @@ class MarketingAutomationParticipant(models.Model):
              WHERE is_test IS NOT TRUE
             """
         )
+
+    @api.depends("record_name")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_display_name(self):
+        readable = filtered_name_readable(self)
+        super(MarketingAutomationParticipant, readable)._compute_display_name()
+        (self - readable).display_name = self.env._("Restricted")
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):

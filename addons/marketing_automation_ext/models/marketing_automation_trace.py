@@ -12,6 +12,7 @@ from .marketing_automation_activity import (
     OPPOSITE_TRIGGERS,
     TRACE_STATES,
 )
+from .restricted_names import filtered_name_readable
 
 _logger = logging.getLogger(__name__)
 
@@ -88,6 +89,13 @@ class MarketingAutomationTrace(models.Model):
              WHERE state = 'scheduled'
             """
         )
+
+    @api.depends("activity_id")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_display_name(self):
+        readable = filtered_name_readable(self)
+        super(MarketingAutomationTrace, readable)._compute_display_name()
+        (self - readable).display_name = self.env._("Restricted")
 
     # ------------------------------------------------------------------ ORM
 

@@ -10,3 +10,4 @@ from . import test_ui
 from . import test_campaign_server_actions
 from . import test_campaign_filters
 from . import test_campaign_utm
+from . import test_access_sweep
