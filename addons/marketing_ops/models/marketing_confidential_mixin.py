@@ -5,11 +5,11 @@ class MarketingConfidentialMixin(models.AbstractModel):
     """Neutral names for confidential records their reader may not open.
 
     Odoo computes the labels of many2one values (``read``, ``web_read``, ``read_group`` groups,
-    ``name_search``, exports) in superuser mode, but for the current user: the check below is
-    made for that user under the record rules, whatever the superuser mode, so that a label
-    never gives the name of a confidential record away. Only the superuser itself (crons,
-    installation) sees every name. Records that are not confidential keep their names, as
-    their UTM campaign shows them anyway.
+    ``name_search``) in superuser mode, but for the current user: the check below is made for
+    that user under the record rules, whatever the superuser mode, so that a label never gives
+    the name of a confidential record away (exports of such a value are refused by Odoo, naming
+    the records as here). Only the superuser itself (crons, installation) sees every name.
+    Records that are not confidential keep their names, as their UTM campaign shows them anyway.
     """
 
     _name = "marketing.confidential.mixin"
@@ -45,7 +45,8 @@ class MarketingConfidentialMixin(models.AbstractModel):
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_display_name(self):
         readable = self._filtered_name_readable()
-        super(MarketingConfidentialMixin, readable)._compute_display_name()
+        result = super(MarketingConfidentialMixin, readable)._compute_display_name()
         hidden = self - readable
         if hidden:
             hidden.display_name = hidden._get_neutral_name()
+        return result

@@ -570,3 +570,20 @@ class TestAccessSweep(MarketingOpsCase):
                     self.assertNoSecret(str(caught.exception), "user", "refusal")
                 self.assertTrue(campaign.exists())
                 self.assertEqual(operation.utm_campaign_id, campaign)
+
+    def test_neutral_names_are_set_based(self):
+        """Naming confidential operations costs the same few queries for 2 or 20 of them."""
+        operations = self.env["marketing.operation"].create(
+            [{"name": f"Zeta Secret {index}", "is_confidential": True} for index in range(20)]
+        )
+        env = self.env_of("user")
+
+        def count_queries(records):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            names = records.with_env(env).sudo().mapped("display_name")
+            self.assertEqual(set(names), {"Confidential operation"})
+            return self.cr.sql_log_count - before
+
+        count_queries(operations[:1])  # access rules and rights of the user, cached after
+        self.assertEqual(count_queries(operations[:2]), count_queries(operations))
