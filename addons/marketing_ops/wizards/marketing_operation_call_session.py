@@ -104,6 +104,19 @@ class MarketingOperationCallSession(models.TransientModel):
 
     # ---- Computes -------------------------------------------------------------------------------
 
+    @api.depends("step_id", "target_id")
+    def _compute_display_name(self):
+        for session in self:
+            session.display_name = (
+                _(
+                    "Calls: %(step)s, %(partner)s",
+                    step=session.step_id.name,
+                    partner=session.target_id.partner_id.name,
+                )
+                if session.target_id
+                else _("Calls: %(step)s", step=session.step_id.name)
+            )
+
     @api.depends("step_id", "seen_target_ids", "target_id")
     def _compute_counts(self):
         for session in self:

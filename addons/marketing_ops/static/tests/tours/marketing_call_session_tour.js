@@ -34,7 +34,7 @@ registry.category("web_tour.tours").add("marketing_ops_call_session_tour", {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name=partner_id]:contains(Tour Caller One)",
+            trigger: ".oe_title .o_field_widget[name=partner_id]:contains(Tour Caller One)",
         },
         {
             trigger: ".o_field_widget[name=partner_phone] a[href='tel:+3311111111']",
@@ -70,7 +70,7 @@ registry.category("web_tour.tours").add("marketing_ops_call_session_tour", {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name=partner_id]:contains(Tour Caller Two)",
+            trigger: ".oe_title .o_field_widget[name=partner_id]:contains(Tour Caller Two)",
         },
         {
             trigger: ".o_field_widget[name=called_count]:contains(1)",
