@@ -211,9 +211,9 @@ class MarketingAutomationActivity(models.Model):
     @api.depends("name")
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_display_name(self):
-        readable = filtered_name_readable(self)
-        super(MarketingAutomationActivity, readable)._compute_display_name()
-        (self - readable).display_name = self.env._("Restricted")
+        hidden = self - filtered_name_readable(self)
+        hidden.display_name = self.env._("Restricted")
+        return super(MarketingAutomationActivity, self - hidden)._compute_display_name()
 
     # ------------------------------------------------------------------ COMPUTES
 

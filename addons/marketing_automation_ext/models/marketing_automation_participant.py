@@ -47,9 +47,9 @@ class MarketingAutomationParticipant(models.Model):
     @api.depends("record_name")
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_display_name(self):
-        readable = filtered_name_readable(self)
-        super(MarketingAutomationParticipant, readable)._compute_display_name()
-        (self - readable).display_name = self.env._("Restricted")
+        hidden = self - filtered_name_readable(self)
+        hidden.display_name = self.env._("Restricted")
+        return super(MarketingAutomationParticipant, self - hidden)._compute_display_name()
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):

@@ -93,9 +93,9 @@ class MarketingAutomationTrace(models.Model):
     @api.depends("activity_id")
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_display_name(self):
-        readable = filtered_name_readable(self)
-        super(MarketingAutomationTrace, readable)._compute_display_name()
-        (self - readable).display_name = self.env._("Restricted")
+        hidden = self - filtered_name_readable(self)
+        hidden.display_name = self.env._("Restricted")
+        return super(MarketingAutomationTrace, self - hidden)._compute_display_name()
 
     # ------------------------------------------------------------------ ORM
 
