@@ -210,12 +210,15 @@ def run_cron_worker(odoo, registry):
     same job is left out: the processes share the due traces through their claim alone."""
     Trace = registry["marketing.automation.trace"]
     claim_due = Trace._claim_due
-    claimed = []
+    claimed, committed = [], []
 
     def _claim_due(self, limit=None):
         traces = claim_due(self, limit=limit)
         if traces:
-            claimed.append(len(traces))
+            count = len(traces)
+            claimed.append(count)
+            # a batch rolled back on a concurrent update runs again: count the committed ones
+            self.env.cr.postcommit.add(lambda: committed.append(count))
         return traces
 
     Trace._claim_due = _claim_due
@@ -233,6 +236,8 @@ def run_cron_worker(odoo, registry):
         }
     print("READY", flush=True)
     sys.stdin.readline()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_start = usage.ru_utime + usage.ru_stime
     idle_rounds = 0
     while idle_rounds < 3:
         before = len(claimed)
@@ -243,7 +248,9 @@ def run_cron_worker(odoo, registry):
             time.sleep(0.1)
         else:
             idle_rounds = 0
-    print("DONE", time.time(), *claimed, flush=True)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime - cpu_start
+    print("DONE", time.time(), cpu, len(claimed) - len(committed), *committed, flush=True)
 
 
 def bench_parallel(odoo, registry, size, processes, batch, worker_command):
@@ -275,13 +282,13 @@ def bench_parallel(odoo, registry, size, processes, batch, worker_command):
             words = worker.stdout.readline().split()
             if worker.wait(timeout=3600) or not words or words[0] != "DONE":
                 raise RuntimeError("a cron process failed")
-            done.append((float(words[1]), [int(n) for n in words[2:]]))
+            done.append((float(words[1]), float(words[2]), int(words[3]), words[4:]))
     finally:
         for worker in workers:
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
-    seconds = max(end for end, _batches in done) - start
+    seconds = max(end for end, *_rest in done) - start
     with registry.cursor() as cr:
         cr.execute(
             """
@@ -314,7 +321,9 @@ def bench_parallel(odoo, registry, size, processes, batch, worker_command):
         "mails": mails,
         "mailing_traces": mailing_traces,
         "duplicates": extra_traces + (mails - traced_mails),
-        "batches": [batches for _end, batches in done],
+        "cpu": sum(cpu for _end, cpu, *_rest in done),
+        "retried": sum(retried for _end, _cpu, retried, _batches in done),
+        "batches": [batches for *_rest, batches in done],
     }
 
 
@@ -326,7 +335,8 @@ def print_parallel(results):
     )
     print(
         f"{'processes':>9} {'participants':>12} {'execute s':>10} {'per s':>9} {'mails':>8} "
-        f"{'traces':>8} {'duplicates':>10} {'missing':>8}  batches per process"
+        f"{'traces':>8} {'duplicates':>10} {'missing':>8} {'cpu s':>6} {'retried':>7}"
+        "  batches per process"
     )
     for result in results:
         batches = " | ".join(
@@ -336,9 +346,13 @@ def print_parallel(results):
             f"{result['processes']:>9} {result['size']:>12} {result['seconds']:>10.1f} "
             f"{result['size'] / result['seconds']:>9.0f} {result['mails']:>8} "
             f"{result['mailing_traces']:>8} {result['duplicates']:>10} {result['missing']:>8}"
-            f"  {batches}",
+            f" {result['cpu']:>6.1f} {result['retried']:>7}  {batches}",
             flush=True,
         )
+    print(
+        "  cpu s: CPU time of the cron processes (PostgreSQL's not counted); retried: batches"
+        " rolled back on a concurrent update and run again"
+    )
     if len(results) == 2:
         print(
             f"two processes against one: {results[0]['seconds'] / results[1]['seconds']:.2f}x"
