@@ -28,6 +28,7 @@
         "data/marketing_document_data.xml",
         "views/marketing_operation_step_document_views.xml",
         "report/marketing_label_report_templates.xml",
+        "report/marketing_activity_report_views.xml",
         "views/marketing_operation_target_document_views.xml",
         "views/marketing_dashboard_views.xml",
         "views/marketing_target_map_views.xml",
