@@ -11,3 +11,4 @@ from . import test_campaign_server_actions
 from . import test_campaign_filters
 from . import test_campaign_utm
 from . import test_access_sweep
+from . import test_input_sweep

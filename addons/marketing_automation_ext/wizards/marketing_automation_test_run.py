@@ -1,6 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+# record ids are 32-bit integers
+MAX_RECORD_ID = 2**31 - 1
+
 
 class MarketingAutomationTestRun(models.TransientModel):
     """Run a campaign's workflow for one record, step by step, outside the statistics."""
@@ -39,7 +42,12 @@ class MarketingAutomationTestRun(models.TransientModel):
 
     def _inverse_record_ref(self):
         for wizard in self:
-            wizard.res_id = wizard.record_ref.id if wizard.record_ref else 0
+            record = wizard.record_ref
+            if record and not 0 < record.id <= MAX_RECORD_ID:
+                raise UserError(
+                    _("Choose a record of the campaign's target to test the workflow on.")
+                )
+            wizard.res_id = record.id if record else 0
 
     def action_start(self):
         self.ensure_one()
