@@ -229,6 +229,9 @@ class TestAccessSweep(MarketingOpsCase):
             },
             "marketing.operation.category": {"name": "Zeta new category"},
             "marketing.operation.family": {"name": "Zeta new family"},
+            "marketing.operation.state": {"name": "Zeta new state"},
+            "marketing.target.state": {"name": "Zeta new status"},
+            "marketing.step.type": {"name": "Zeta new type", "kind": "other"},
         }.get(model)
 
     def write_values(self, model):
