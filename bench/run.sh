@@ -12,3 +12,12 @@ drop_db "$BENCH_DB"
 say "Running the benchmarks"
 "$VENV/bin/python" "$ROOT/bench/bench_automation.py" --odoo-src "$ODOO_SRC" --db "$BENCH_DB" "$@" \
     -- "${ODOO[@]:2}"
+
+# Distribution of a step's targets by a formula over coded conditions, on its own database.
+BENCH_OPS_DB="${BENCH_OPS_DB:-marketing_suite_bench_ops}"
+say "Fresh benchmark database '$BENCH_OPS_DB' with marketing_ops (no demo data)"
+drop_db "$BENCH_OPS_DB"
+"${ODOO[@]}" -d "$BENCH_OPS_DB" -i marketing_ops --without-demo=all --stop-after-init \
+    --no-http --log-level warn
+"$VENV/bin/python" "$ROOT/bench/bench_distribution.py" --odoo-src "$ODOO_SRC" --db "$BENCH_OPS_DB" \
+    -- "${ODOO[@]:2}"

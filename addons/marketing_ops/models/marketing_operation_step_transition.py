@@ -107,7 +107,7 @@ class MarketingOperationStep(models.Model):
             domain = [("step_id", "=", step.id), ("state_id.kind", "in", CONTINUE_KINDS)]
             if targets is not None:
                 domain.append(("id", "in", targets.ids))
-            universe = set(Target.search(domain, order="id").ids)
+            universe = Target._search_ids(domain)
             if not universe:
                 continue
             # answers and statuses are read for the user's visible targets only (the universe)
@@ -125,11 +125,8 @@ class MarketingOperationStep(models.Model):
                         continue
                     if condition.condition_type == "status":
                         condition.status_step_id.check_access("read")
-                    sets[code] = set(
-                        SudoTarget.search(
-                            [("step_id", "=", step.id), *condition.sudo()._get_target_domain()],
-                            order="id",
-                        ).ids
+                    sets[code] = SudoTarget._search_ids(
+                        [("step_id", "=", step.id), *condition.sudo()._get_target_domain()]
                     )
                 result[transition] = formula_language.evaluate_sets(tree, sets, universe)
         return result
