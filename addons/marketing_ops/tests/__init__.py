@@ -20,3 +20,4 @@ from . import test_target_map
 from . import test_step_sending
 from . import test_step_smtp
 from . import test_activity_report
+from . import test_input_sweep

@@ -1,7 +1,14 @@
+import math
+
+import psycopg2
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.safe_eval import safe_eval
 
+# integer columns (and ids) hold 32-bit numbers: a greater one fails in the database
+INTEGER_TYPES = ("integer", "many2one", "one2many", "many2many", "many2one_reference")
+MAX_INTEGER = 2**31 - 1
 # source -> (model whose records are filtered, field holding the partner)
 SOURCES = {
     "partner": ("res.partner", None),
@@ -68,12 +75,86 @@ class MarketingOperationStepTargeting(models.TransientModel):
         model, partner_field = SOURCES[self.source]
         if model not in self.env:
             raise UserError(_("The module providing %(model)s is not installed.", model=model))
+        domain = self._get_filter_domain(model)
+        try:
+            with self.env.cr.savepoint():
+                records = self.env[model].search(domain)
+        except psycopg2.Error as error:
+            raise UserError(
+                _("The filter is not valid: %(error)s", error=error.pgerror or error)
+            ) from error
+        return records[partner_field] if partner_field else records
+
+    @api.model
+    def _get_leaf_field(self, model, path):
+        """The field a condition's path (``parent_id.name``) ends on, or None."""
+        field = None
+        for name in str(path).split("."):
+            if field is not None:
+                if not field.relational:
+                    return None
+                model = field.comodel_name
+            field = self.env[model]._fields.get(name)
+            if field is None:
+                return None
+        return field
+
+    def _get_filter_domain(self, model):
+        """The filter as a domain on ``model``, or refused with the reason: not a list of
+        conditions, unknown fields or operators, numbers that are not finite."""
+        self.ensure_one()
         try:
             domain = safe_eval(self.filter_domain or "[]")
         except Exception as error:
             raise UserError(_("The filter is not valid: %(error)s", error=error)) from error
-        records = self.env[model].search(domain)
-        return records[partner_field] if partner_field else records
+        if not isinstance(domain, (list, tuple)):
+            raise UserError(
+                _(
+                    "The filter is not valid: %(filter)s is not a list of conditions.",
+                    filter=self.filter_domain,
+                )
+            )
+        for leaf in domain:
+            if not (isinstance(leaf, (list, tuple)) and len(leaf) == 3):
+                continue
+            field = self._get_leaf_field(model, leaf[0])
+            values = leaf[2] if isinstance(leaf[2], (list, tuple)) else [leaf[2]]
+            for value in values:
+                if isinstance(value, float) and not math.isfinite(value):
+                    raise UserError(
+                        _(
+                            "The filter is not valid: %(field)s is compared with %(value)s, "
+                            "which is not a finite number.",
+                            field=leaf[0],
+                            value=value,
+                        )
+                    )
+                if (
+                    field
+                    and field.type in INTEGER_TYPES
+                    and isinstance(value, int)
+                    and not -MAX_INTEGER <= value <= MAX_INTEGER
+                ):
+                    raise UserError(
+                        _(
+                            "The filter is not valid: %(field)s is compared with %(value)s, "
+                            "beyond the integers the database holds.",
+                            field=leaf[0],
+                            value=value,
+                        )
+                    )
+        try:
+            self.env[model]._where_calc(domain)
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            IndexError,
+            AssertionError,
+            OverflowError,
+        ) as error:
+            raise UserError(_("The filter is not valid: %(error)s", error=error)) from error
+        return domain
 
     def action_apply(self):
         self.ensure_one()
