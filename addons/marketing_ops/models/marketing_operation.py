@@ -1,3 +1,4 @@
+import math
 from collections import defaultdict
 
 from odoo import _, api, fields, models
@@ -14,6 +15,28 @@ OPERATION_ACCESS_FIELDS = (
     "family_id.group_ids",
     "company_id",
 )
+
+
+def check_finite_numbers(model, vals_list):
+    """Refuse the amounts of ``vals_list`` (values for ``model``) that are not numbers (NaN) or
+    are infinite, before anything rounds, converts or stores them and fails on them."""
+    for vals in vals_list:
+        for name, value in vals.items():
+            field = model._fields.get(name)
+            if not field or field.type not in ("float", "monetary") or value is None:
+                continue
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                continue  # not a number at all: the field refuses it itself
+            if not math.isfinite(number):
+                raise ValidationError(
+                    model.env._(
+                        "%(field)s must be a finite number, not %(value)s.",
+                        field=field._description_string(model.env),
+                        value=value,
+                    )
+                )
 
 
 class MarketingOperation(models.Model):
@@ -432,6 +455,7 @@ class MarketingOperation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_finite_numbers(self, vals_list)
         missing = [vals for vals in vals_list if not vals.get("utm_campaign_id")]
         if missing:
             campaigns = (
@@ -446,6 +470,7 @@ class MarketingOperation(models.Model):
         return operations
 
     def write(self, vals):
+        check_finite_numbers(self, [vals])
         res = super().write(vals)
         if {"name", "code", "is_confidential", "family_id", "utm_campaign_id"} & set(vals):
             self._sync_utm_campaign()

@@ -1,3 +1,4 @@
+from odoo.exceptions import ValidationError
 from odoo.tests import users
 
 from .common import MarketingOpsCase
@@ -152,3 +153,17 @@ class TestOperationFigures(MarketingOpsCase):
                     "progress",
                 ]
             )
+
+    @users("mo_test_user")
+    def test_amounts_not_finite(self):
+        """NaN and infinities are refused with a message, not a crash; nothing is written."""
+        operation = self.create_operation("Zeta Figures").with_env(self.env)
+        for value in (float("nan"), float("inf"), float("-inf"), "nan"):
+            for field in ("budget", "expected_revenue", "extra_cost"):
+                with self.assertRaisesRegex(ValidationError, "must be a finite number"):
+                    operation.write({field: value})
+                with self.assertRaisesRegex(ValidationError, "must be a finite number"):
+                    self.env["marketing.operation"].create({"name": "Zeta NaN", field: value})
+        operation.invalidate_recordset()
+        self.assertEqual((operation.budget, operation.extra_cost), (0.0, 0.0))
+        self.assertFalse(self.env["marketing.operation"].search([("name", "=", "Zeta NaN")]))
