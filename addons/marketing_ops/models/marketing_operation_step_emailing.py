@@ -1,4 +1,5 @@
 import base64
+from collections import defaultdict
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
@@ -70,7 +71,19 @@ class MarketingOperationStep(models.Model):
     def _get_mail_recipients(self, targets):
         """{target: partners to write to}: the target's contacts when it has some, else its
         partner."""
-        return {target: target.contact_ids.partner_id or target.partner_id for target in targets}
+        contact_ids = defaultdict(list)
+        for contact in targets.contact_ids:
+            contact_ids[contact.target_id.id].append(contact.partner_id.id)
+        ids_by_target = {
+            target: contact_ids[target.id] or [target.partner_id.id] for target in targets
+        }
+        # one prefetch for all the recipients, so that reading them costs the same for any number
+        prefetch = tuple({pid for ids in ids_by_target.values() for pid in ids})
+        Partner = self.env["res.partner"]
+        return {
+            target: Partner.browse(ids).with_prefetch(prefetch)
+            for target, ids in ids_by_target.items()
+        }
 
     def _get_message_addresses(self, partners):
         """Where this step's messages go for each of ``partners``.
@@ -128,7 +141,11 @@ class MarketingOperationStep(models.Model):
                     lang_template.body_html, lang_template.render_model, lang_res_ids, add_context
                 )
             )
-        bodies = template._render_template_postprocess(template.render_model, bodies)
+        # local links made absolute, as the host's post-processing does, with one base URL
+        base_url = self.get_base_url()
+        bodies = {
+            res_id: template._replace_local_links(body, base_url) for res_id, body in bodies.items()
+        }
         default_from = self.env.user.email_formatted or self.env.company.email_formatted
         return {
             res_id: {
@@ -297,7 +314,7 @@ class MarketingOperationStep(models.Model):
         sent_contacts.write({"state_id": final.id})
         (targets.contact_ids - sent_contacts).write({"state_id": skipped_state.id})
         sent_targets = targets.filtered(
-            lambda t: any(p.id in mail_by_partner for p in recipients_by_target[t])
+            lambda t: any(p in mail_by_partner for p in recipients_by_target[t]._ids)
         )
         sent_targets.write({"state_id": final.id})
         self._set_target_messages(sent_targets, recipients_by_target, mail_by_partner)
@@ -315,12 +332,14 @@ class MarketingOperationStep(models.Model):
 
     def _set_target_messages(self, targets, recipients_by_target, mail_by_partner):
         """Store on each of ``targets`` the message sent to its first recipient, in one update."""
-        messages = {mail.id: mail.mail_message_id.id for mail in mail_by_partner.values()}
+        message_by_partner = {
+            partner_id: mail.mail_message_id.id for partner_id, mail in mail_by_partner.items()
+        }
         target_ids, message_ids = [], []
         for target in targets:
-            first = next(p for p in recipients_by_target[target] if p.id in mail_by_partner)
+            first = next(p for p in recipients_by_target[target]._ids if p in message_by_partner)
             target_ids.append(target.id)
-            message_ids.append(messages[mail_by_partner[first.id].id])
+            message_ids.append(message_by_partner[first])
         if not target_ids:
             return
         self.env["marketing.operation.target"].flush_model(["message_id"])
