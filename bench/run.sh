@@ -21,3 +21,12 @@ drop_db "$BENCH_OPS_DB"
     --no-http --log-level warn
 "$VENV/bin/python" "$ROOT/bench/bench_distribution.py" --odoo-src "$ODOO_SRC" --db "$BENCH_OPS_DB" \
     -- "${ODOO[@]:2}"
+
+# Emailing steps of marketing_ops against the host's mass-mode composer, on their own database.
+BENCH_MAIL_DB="${BENCH_MAIL_DB:-marketing_suite_bench_mail}"
+say "Fresh benchmark database '$BENCH_MAIL_DB' with marketing_ops (no demo data)"
+drop_db "$BENCH_MAIL_DB"
+"${ODOO[@]}" -d "$BENCH_MAIL_DB" -i marketing_ops --without-demo=all --stop-after-init \
+    --no-http --log-level warn
+"$VENV/bin/python" "$ROOT/bench/bench_emailing.py" --odoo-src "$ODOO_SRC" --db "$BENCH_MAIL_DB" \
+    -- "${ODOO[@]:2}"
