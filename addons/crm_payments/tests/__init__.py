@@ -6,3 +6,4 @@ from . import test_budget_report
 from . import test_multi_company
 from . import test_ui
 from . import test_access_sweep
+from . import test_input_sweep

@@ -1,7 +1,15 @@
+import math
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+
+# bounds of what a plan may ask: 30 years of monthly instalments, steps of up to 100 years
+MAX_INSTALMENTS = 360
+MAX_INTERVAL = {"days": 36500, "months": 1200}
+# a float counts exactly up to 2**53 units of the currency's rounding (cents)
+EXACT_UNITS = 2**53
 
 
 class CrmLeadInstalment(models.TransientModel):
@@ -77,17 +85,10 @@ class CrmLeadInstalment(models.TransientModel):
     )
     def _compute_line_ids(self):
         for wizard in self:
-            if wizard.count < 1 or not wizard.date_first or not wizard.currency_id:
+            schedule = None if wizard._get_plan_errors() else wizard._get_safe_schedule()
+            if not schedule:
                 wizard.line_ids = [Command.clear()]
                 continue
-            schedule = self._get_schedule(
-                wizard.amount,
-                wizard.count,
-                wizard.date_first,
-                wizard.interval,
-                wizard.interval_unit,
-                wizard.currency_id,
-            )
             given = wizard.line_ids.sorted("sequence").mapped("amount")
             commands = [Command.clear()]
             for index, (date_due, amount) in enumerate(schedule):
@@ -117,16 +118,109 @@ class CrmLeadInstalment(models.TransientModel):
             schedule.append((date_first + step, value))
         return schedule
 
+    def _get_safe_schedule(self):
+        """``_get_schedule`` of the wizard, or None when its dates leave the calendar."""
+        self.ensure_one()
+        if not self.date_first or not self.currency_id:
+            return None
+        try:
+            return self._get_schedule(
+                self.amount,
+                self.count,
+                self.date_first,
+                self.interval,
+                self.interval_unit,
+                self.currency_id,
+            )
+        except (OverflowError, ValueError):
+            return None
+
+    @api.model
+    def _get_number_errors(self, count, interval, unit, amount, planning=True):
+        """Why these numbers cannot make a plan (list of messages, empty when they can); with
+        ``planning`` False, only the numbers that cannot even be computed or stored."""
+        errors = []
+        if count < 1:
+            if planning:
+                errors.append(_("Plan at least one instalment."))
+        elif count > MAX_INSTALMENTS:
+            errors.append(_("Plan at most %(max)s instalments.", max=MAX_INSTALMENTS))
+        if interval < 1:
+            if planning:
+                errors.append(_("The interval between instalments must be at least 1."))
+        elif interval > MAX_INTERVAL[unit or "months"]:
+            units = dict(self._fields["interval_unit"]._description_selection(self.env))
+            errors.append(
+                _(
+                    "The interval between instalments must be at most %(max)s %(unit)s.",
+                    max=MAX_INTERVAL[unit or "months"],
+                    unit=units[unit or "months"].lower(),
+                )
+            )
+        if not math.isfinite(amount or 0.0):
+            errors.append(_("The amount to split must be a number, not %(amount)s.", amount=amount))
+        return errors
+
+    def _get_plan_errors(self):
+        self.ensure_one()
+        return self._get_number_errors(self.count, self.interval, self.interval_unit, self.amount)
+
+    @api.model
+    def _check_numbers(self, vals_list):
+        """Refuse, before they are computed or stored, numbers no plan can take."""
+        for vals in vals_list:
+            amount = vals.get("amount") or 0.0
+            try:
+                amount = float(amount)
+            except (TypeError, ValueError):
+                continue  # the field refuses what is no number
+            errors = self._get_number_errors(
+                vals.get("count") or 0,
+                vals.get("interval") or 0,
+                vals.get("interval_unit"),
+                amount,
+                planning=False,
+            )
+            if errors:
+                raise UserError("\n".join(errors))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_numbers(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        names = ("amount", "count", "interval", "interval_unit")
+        self._check_numbers([{**{name: wizard[name] for name in names}, **vals} for wizard in self])
+        return super().write(vals)
+
     def _check_plan(self):
         for wizard in self:
-            if wizard.count < 1:
-                raise UserError(_("Plan at least one instalment."))
-            if wizard.interval < 1:
-                raise UserError(_("The interval between instalments must be at least 1."))
+            errors = wizard._get_plan_errors()
+            if errors:
+                raise UserError("\n".join(errors))
             currency = wizard.currency_id
             if currency.compare_amounts(wizard.amount, 0.0) <= 0:
                 raise UserError(
                     _("%(lead)s: the amount to split must be positive.", lead=wizard.lead_id.name)
+                )
+            if abs(wizard.amount) / currency.rounding >= EXACT_UNITS:
+                raise UserError(
+                    _(
+                        "%(lead)s: the amount %(amount)s is too large to be counted exactly.",
+                        lead=wizard.lead_id.name,
+                        amount=wizard.amount,
+                    )
+                )
+            if not all(math.isfinite(line.amount) for line in wizard.line_ids):
+                raise UserError(_("The amount of every instalment must be a number."))
+            if not wizard._get_safe_schedule():
+                raise UserError(
+                    _(
+                        "%(lead)s: the instalments would fall beyond the year 9999: plan fewer "
+                        "or closer instalments.",
+                        lead=wizard.lead_id.name,
+                    )
                 )
             if any(currency.compare_amounts(line.amount, 0.0) < 0 for line in wizard.line_ids):
                 raise UserError(_("An instalment cannot be negative."))
@@ -194,3 +288,28 @@ class CrmLeadInstalmentLine(models.TransientModel):
     sequence = fields.Integer(default=1, string="#")
     date_due = fields.Date(string="Due Date", required=True)
     amount = fields.Monetary()
+
+    @api.model
+    def _check_amounts(self, vals_list):
+        """Refuse amounts that are no number, before they are rounded and stored."""
+        for vals in vals_list:
+            try:
+                finite = math.isfinite(float(vals.get("amount") or 0.0))
+            except (TypeError, ValueError):
+                continue  # the field refuses what is no number
+            if not finite:
+                raise UserError(
+                    _(
+                        "The amount of every instalment must be a number, not %(amount)s.",
+                        amount=vals["amount"],
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_amounts(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_amounts([vals])
+        return super().write(vals)
