@@ -13,6 +13,16 @@ say "Running the benchmarks"
 "$VENV/bin/python" "$ROOT/bench/bench_automation.py" --odoo-src "$ODOO_SRC" --db "$BENCH_DB" "$@" \
     -- "${ODOO[@]:2}"
 
+# Documents of marketing steps (spreadsheet export, merged letter, labels), on their own database.
+ensure_wkhtmltopdf
+BENCH_DOCS_DB="${BENCH_DOCS_DB:-marketing_suite_bench_docs}"
+say "Fresh benchmark database '$BENCH_DOCS_DB' with marketing_ops (no demo data)"
+drop_db "$BENCH_DOCS_DB"
+"${ODOO[@]}" -d "$BENCH_DOCS_DB" -i marketing_ops --without-demo=all --stop-after-init \
+    --no-http --log-level warn
+"$VENV/bin/python" "$ROOT/bench/bench_documents.py" --odoo-src "$ODOO_SRC" --db "$BENCH_DOCS_DB" \
+    -- "${ODOO[@]:2}"
+
 # Distribution of a step's targets by a formula over coded conditions, on its own database.
 BENCH_OPS_DB="${BENCH_OPS_DB:-marketing_suite_bench_ops}"
 say "Fresh benchmark database '$BENCH_OPS_DB' with marketing_ops (no demo data)"

@@ -33,7 +33,7 @@ def make_letter(body_fields, header_field=None):
     """A .docx letter (base64) with the merge fields ``body_fields``, one per paragraph."""
     document = docx.Document()
     if header_field:
-        merge_field_paragraph(document.sections[0].header, "Operation ", ("field", header_field))
+        merge_field_paragraph(document.sections[0].header, "To ", ("field", header_field))
     for name in body_fields:
         merge_field_paragraph(document, f"{name}: ", ("field", name))
     output = io.BytesIO()
@@ -61,10 +61,11 @@ class TestDocumentMailing(MarketingOpsCase):
                     "partner__country_id__name",
                     "contact__name",
                     "step__name",
+                    "operation__name",
                     "user__name",
                     "today",
                 ],
-                header_field="operation__name",
+                header_field="partner__name",
             ),
             document_template_name="catalogue.docx",
         )
@@ -91,11 +92,13 @@ class TestDocumentMailing(MarketingOpsCase):
         self.assertEqual(text.count("step__name: Catalogue letter"), 3)
         self.assertEqual(text.count(f"user__name: {self.env.user.name}"), 3)
         self.assertNotIn("«", text)
-        # every section's header names the operation
-        for section in merged.sections:
-            self.assertIn(
-                "Operation Letter fair", "\n".join(p.text for p in section.header.paragraphs)
-            )
+        self.assertEqual(text.count("operation__name: Letter fair"), 3)
+        # each section's header names its own partner
+        headers = [
+            "\n".join(p.text for p in section.header.paragraphs).strip()
+            for section in merged.sections
+        ]
+        self.assertEqual(sorted(headers), ["To Acme Test", "To Globex Test", "To Solo Individual"])
 
     @users("mo_test_user")
     def test_unknown_fields_listed_and_refused(self):
