@@ -1,5 +1,6 @@
 from . import marketing_automation_campaign
 from . import marketing_automation_activity
+from . import marketing_automation_activity_action
 from . import marketing_automation_participant
 from . import marketing_automation_trace
 from . import marketing_automation_template

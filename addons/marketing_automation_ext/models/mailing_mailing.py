@@ -1,5 +1,10 @@
-from odoo import _, fields, models
+import uuid
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 # the recipients of an automation mailing are the campaign's participants, never its domain
 NO_RECIPIENT_DOMAIN = "[('id', '=', False)]"
@@ -52,3 +57,273 @@ class MailingMailing(models.Model):
         # "Send now" of SMS mailings and the mass mailing queue both end here
         self._check_not_automated()
         return super()._action_send_mail(res_ids=res_ids)
+
+    # ------------------------------------------------------------------ AUTOMATION SENDING
+
+    @api.model
+    def _get_automation_emails(self, records):
+        """({record id: normalized email}, {blacklisted emails}) of ``records`` in two queries;
+        (None, None) when the target has no email field."""
+        Model = records.browse()
+        email_fname = Model._mail_get_primary_email_field() or (
+            "email_from" if "email_from" in Model._fields else "email"
+        )
+        if email_fname not in Model._fields:
+            return None, None
+        if "email_normalized" in Model._fields:
+            emails = {record.id: record.email_normalized for record in records}
+        else:
+            emails = {
+                record.id: tools.email_normalize(record[email_fname] or "", strict=False)
+                for record in records
+            }
+        blacklisted = set()
+        if "is_blacklisted" in Model._fields:
+            found = [email for email in emails.values() if email]
+            if found:
+                rows = self.env.execute_query(
+                    SQL(
+                        "SELECT email FROM mail_blacklist WHERE active AND email = ANY(%s)",
+                        found,
+                    )
+                )
+                blacklisted = {row[0] for row in rows}
+        return emails, blacklisted
+
+    def _get_automation_body_source(self):
+        """The mailing body as written in the editor, with its links turned into tracked short
+        links once for the whole batch (not once per recipient)."""
+        body = self._prepend_preview(self.body_html or "", self.preview)
+        body = self._shorten_links(
+            body,
+            self._get_link_tracker_values(),
+            blacklist=["/unsubscribe_from_list", "/view", "/cards"],
+        )
+        return self._replace_local_links(body, self.get_base_url())
+
+    @api.model
+    def _get_automation_layout(self):
+        """The host's mass mailing layout split around the body: rendered once per batch."""
+        marker = "@@marketing-automation-body@@"
+        with tools.file_open("mass_mailing/static/src/scss/mass_mailing_mail.scss", "r") as fd:
+            styles = fd.read()
+        layout = self.env["ir.qweb"]._render(
+            "mass_mailing.mass_mailing_mail_layout",
+            {"body": Markup(marker), "mailing_style": Markup(f"<style>{styles}</style>")},
+            minimal_qcontext=True,
+            raise_if_not_found=False,
+        )
+        if not layout or marker not in layout:
+            return "", ""
+        prefix, suffix = str(layout).split(marker, 1)
+        return prefix, suffix
+
+    def _queue_automation_mails(self, traces, records, emails, author_id):
+        """Queue one outgoing mail of this mailing per marketing trace (``traces``, one per
+        record of ``records``, in the same order) with its mailing trace, in three set-based
+        inserts (messages, mails, mailing traces): the same rows the host's mass mailing
+        composer writes, without one ORM create per recipient. ``emails``: {record id:
+        normalized email}; ``author_id``: the partner the messages come from."""
+        self.ensure_one()
+        model = records._name
+        res_ids = records.ids
+        source = self._get_automation_body_source()
+        bodies = self._render_template(
+            source, model, res_ids, engine="qweb", options={"post_process": False}
+        )
+        subjects = self._render_field("subject", res_ids)
+        prefix, suffix = self._get_automation_layout()
+        if self.reply_to_mode == "new" and self.reply_to:
+            reply_tos = dict.fromkeys(res_ids, self.reply_to)
+        else:
+            reply_tos = records._notify_get_reply_to(default=self.email_from)
+        now, uid = fields.Datetime.now(), self.env.uid
+        message_ids = [
+            tools.mail.generate_tracking_message_id(f"{res_id}-mailing") for res_id in res_ids
+        ]
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO mail_message (author_id, body, create_date, create_uid, date,
+                       email_add_signature, email_from, mail_server_id, message_id, message_type,
+                       model, reply_to, res_id, subject, write_date, write_uid)
+                SELECT %s, '', %s, %s, %s, TRUE, %s, %s, t.message_id, 'email_outgoing',
+                       %s, t.reply_to, t.res_id, t.subject, %s, %s
+                  FROM unnest(%s::varchar[], %s::varchar[], %s::int[], %s::varchar[])
+                       AS t(message_id, reply_to, res_id, subject)
+             RETURNING id, message_id
+                """,
+                author_id,
+                now,
+                uid,
+                now,
+                self.email_from,
+                self.mail_server_id.id or None,
+                model,
+                now,
+                uid,
+                message_ids,
+                [reply_tos.get(res_id) or None for res_id in res_ids],
+                res_ids,
+                [subjects.get(res_id) or "" for res_id in res_ids],
+            )
+        )
+        message_by_msgid = {msgid: message for message, msgid in rows}
+        mail_message_ids = [message_by_msgid[msgid] for msgid in message_ids]
+        if self.attachment_ids:
+            self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO message_attachment_rel (message_id, attachment_id)
+                    SELECT m, a FROM unnest(%s::int[]) m CROSS JOIN unnest(%s::int[]) a
+                    """,
+                    mail_message_ids,
+                    self.attachment_ids.ids,
+                )
+            )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO mail_mail (auto_delete, body_html, create_date, create_uid, email_to,
+                       mail_message_id, mailing_id, state, write_date, write_uid)
+                SELECT %s, t.body, %s, %s, t.email_to, t.message, %s, 'outgoing', %s, %s
+                  FROM unnest(%s::text[], %s::varchar[], %s::int[]) AS t(body, email_to, message)
+             RETURNING id, mail_message_id
+                """,
+                not self.keep_archives,
+                now,
+                uid,
+                self.id,
+                now,
+                uid,
+                [f"{prefix}{bodies.get(res_id) or ''}{suffix}" for res_id in res_ids],
+                [emails[res_id] for res_id in res_ids],
+                mail_message_ids,
+            )
+        )
+        mail_by_message = {message: mail for mail, message in rows}
+        mail_ids = [mail_by_message[message] for message in mail_message_ids]
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO mailing_trace (create_date, create_uid, write_date, write_uid, email,
+                       mail_mail_id, mail_mail_id_int, mass_mailing_id, campaign_id, message_id,
+                       model, res_id, trace_status, trace_type, marketing_trace_id)
+                SELECT %s, %s, %s, %s, t.email, t.mail, t.mail, %s, %s, t.message_id, %s, t.res_id,
+                       'outgoing', 'mail', t.trace
+                  FROM unnest(%s::varchar[], %s::int[], %s::varchar[], %s::int[], %s::int[])
+                       AS t(email, mail, message_id, res_id, trace)
+                """,
+                now,
+                uid,
+                now,
+                uid,
+                self.id,
+                self.campaign_id.id or None,
+                model,
+                [emails[res_id] for res_id in res_ids],
+                mail_ids,
+                message_ids,
+                res_ids,
+                traces.ids,
+            )
+        )
+        self.env["mail.message"].invalidate_model()
+        self.env["mail.mail"].invalidate_model()
+        self.env["mailing.trace"].invalidate_model()
+        traces.invalidate_recordset(["mailing_trace_ids"])
+        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+        return self.env["mail.mail"].browse(mail_ids)
+
+    def _queue_automation_sms(self, traces, res_by_trace, records):
+        """Queue one SMS of this mailing per marketing trace (``traces``; ``records``, those of
+        ``res_by_trace``) with its mailing trace and tracker, links shortened; return the
+        rejected traces by reason."""
+        self.ensure_one()
+        model = records._name
+        recipients = records._sms_get_recipients_info()
+        no_number = traces.filtered(
+            lambda t: not (recipients.get(res_by_trace[t.id]) or {}).get("sanitized")
+        )
+        numbers = [info["sanitized"] for info in recipients.values() if info and info["sanitized"]]
+        blacklisted = set()
+        if numbers:
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT number FROM phone_blacklist WHERE active AND number = ANY(%s)",
+                    numbers,
+                )
+            )
+            blacklisted = {row[0] for row in rows}
+        excluded = (traces - no_number).filtered(
+            lambda t: recipients[res_by_trace[t.id]]["sanitized"] in blacklisted
+        )
+        to_send = traces - no_number - excluded
+        if to_send:
+            res_ids = [res_by_trace[trace_id] for trace_id in to_send.ids]
+            source = self._shorten_links_text(
+                self.body_plaintext or "", self._get_link_tracker_values()
+            )
+            bodies = self._render_template(source, model, res_ids, engine="inline_template")
+            Trace, Composer = self.env["mailing.trace"], self.env["sms.composer"]
+            base_url = self.get_base_url()
+            sms_vals_list, uuids, codes = [], [], []
+            for res_id in res_ids:
+                info = recipients[res_id]
+                sms_uuid = uuid.uuid4().hex
+                uuids.append(sms_uuid)
+                codes.append(Trace._get_random_code())
+                body = bodies.get(res_id) or ""
+                if self.sms_allow_unsubscribe:
+                    # the host's opt-out link, as its own SMS mailings add it
+                    url = f"{base_url}/sms/{self.id}/{codes[-1]}"
+                    body = f"{body}\n{Composer._get_unsubscribe_info(url)}"
+                sms_vals_list.append(
+                    {
+                        "body": body,
+                        "number": info["sanitized"],
+                        "partner_id": info["partner"].id,
+                        "mailing_id": self.id,
+                        "state": "outgoing",
+                        "uuid": sms_uuid,
+                    }
+                )
+            sms_all = self.env["sms.sms"].sudo().create(sms_vals_list)
+            for sms, body in sms_all._update_body_short_links().items():
+                if body != sms_all.browse(sms).body:
+                    sms_all.browse(sms).body = body
+            mailing_traces = (
+                self.env["mailing.trace"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "trace_type": "sms",
+                            "sms_id_int": sms.id,
+                            "sms_number": sms.number,
+                            "model": model,
+                            "res_id": res_id,
+                            "mass_mailing_id": self.id,
+                            "marketing_trace_id": trace.id,
+                            "sms_code": code,
+                        }
+                        for trace, sms, res_id, code in zip(
+                            to_send, sms_all, res_ids, codes, strict=False
+                        )
+                    ]
+                )
+            )
+            self.env["sms.tracker"].sudo().create(
+                [
+                    {"sms_uuid": sms_uuid, "mailing_trace_id": mailing_trace.id}
+                    for sms_uuid, mailing_trace in zip(uuids, mailing_traces, strict=False)
+                ]
+            )
+            sms_cron = self.env.ref("sms.ir_cron_sms_scheduler_action", raise_if_not_found=False)
+            if sms_cron:
+                sms_cron.sudo()._trigger()
+        return {
+            _("The record has no valid phone number."): no_number,
+            _("The phone number is blacklisted."): excluded,
+        }

@@ -1,26 +1,13 @@
-import uuid
-
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
 
-from odoo import _, api, fields, models, tools
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.fields import Command
-from odoo.tools import SQL
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from .filter_domain import FilterDomainError, parse_filter_domain
 from .mailing_mailing import NO_RECIPIENT_DOMAIN
 from .restricted_names import filtered_name_readable
 
 SERVER_ACTION_GROUP = "marketing_automation_ext.marketing_automation_ext_group_manager"
-
-TRACE_STATES = [
-    ("scheduled", "Scheduled"),
-    ("processed", "Processed"),
-    ("rejected", "Rejected"),
-    ("canceled", "Canceled"),
-    ("error", "Error"),
-]
 
 INTERVAL_UNITS = [
     ("minutes", "Minutes"),
@@ -71,13 +58,6 @@ EVENT_FIELDS = {
     "mail_bounce": "bounce_datetime",
     "sms_click": "click_datetime",
     "sms_bounce": "bounce_datetime",
-}
-PG_INTERVAL_UNITS = {
-    "minutes": "mins",
-    "hours": "hours",
-    "days": "days",
-    "weeks": "weeks",
-    "months": "months",
 }
 
 
@@ -346,7 +326,7 @@ class MarketingAutomationActivity(models.Model):
         # commands of the campaign)
         activities._check_server_action_rights()
         activities._mark_automation_mailings()
-        activities._schedule_for_running_campaigns()
+        self.env["marketing.automation.trace"]._schedule_new_activities(activities)
         return activities
 
     def write(self, vals):
@@ -394,7 +374,7 @@ class MarketingAutomationActivity(models.Model):
         if vals.get("mailing_id"):
             self._mark_automation_mailings()
         if delay_changed:
-            self._reschedule_traces()
+            self.env["marketing.automation.trace"]._reschedule(self)
         return res
 
     def _mark_automation_mailings(self):
@@ -465,35 +445,6 @@ class MarketingAutomationActivity(models.Model):
 
     # ------------------------------------------------------------------ HELPERS
 
-    @api.model
-    def _may_set_server_action(self):
-        """Server actions run as superuser: only automation managers choose them."""
-        return self.env.su or self.env.user.has_group(SERVER_ACTION_GROUP)
-
-    def _get_stored_server_actions(self):
-        """{activity id: id of its server action (or False)}, as superuser."""
-        return {activity.id: activity.sudo().server_action_id.id for activity in self}
-
-    def _check_server_action_rights(self, actions_before=None):
-        """Refuse, for who may not choose server actions, that these activities hold a server
-        action other than the one they held before (``actions_before``, see
-        ``_get_stored_server_actions``; none for new activities). Checked on the stored
-        records, after defaults, copies and commands applied."""
-        if self._may_set_server_action():
-            return
-        actions_before = actions_before or {}
-        changed = self.filtered(
-            lambda a: a.sudo().server_action_id.id != actions_before.get(a.id, False)
-        )
-        if changed:
-            raise AccessError(
-                _(
-                    "Only automation managers may set or change the server action of an "
-                    "activity (%(name)s).",
-                    name=changed[0].name,
-                )
-            )
-
     def _prepare_mailing(self, vals):
         """Create the host mailing of an email or SMS activity when none is given."""
         if vals.get("activity_type", "email") not in ("email", "sms") or vals.get("mailing_id"):
@@ -532,24 +483,6 @@ class MarketingAutomationActivity(models.Model):
                 )
             ) from error
 
-    def _get_tag_field(self):
-        """The many2many tag field of the target model, and the tags of this activity for it."""
-        self.ensure_one()
-        Model = self.env[self.campaign_id.model_name]
-        for fname in ("tag_ids", "category_id"):
-            field = Model._fields.get(fname)
-            if field and field.type == "many2many":
-                if field.comodel_name == "res.partner.category":
-                    return fname, self.partner_category_ids
-                if field.comodel_name == "crm.tag":
-                    return fname, self.crm_tag_ids
-        raise ValidationError(
-            _(
-                "The records of %(model)s have no tags that an activity can set.",
-                model=self.campaign_id.model_id.name,
-            )
-        )
-
     def _copy_tree(self, campaign, parent=None):
         """Copy these activities and their descendants under ``parent`` in ``campaign``."""
         for activity in self:
@@ -561,115 +494,6 @@ class MarketingAutomationActivity(models.Model):
     def _get_delay(self):
         self.ensure_one()
         return interval_delta(self.interval_number, self.interval_type)
-
-    # ------------------------------------------------------------------ SCHEDULING
-
-    def _schedule_for(self, participants, base_date, parent_traces=None):
-        """Create the traces of these activities for ``participants``, due at ``base_date`` plus
-        each activity's delay, in one insert per activity. ``parent_traces`` (one per participant)
-        links the new traces to the trace that triggered them. A trace that already exists for
-        the same participant, activity and occurrence is left alone (unique key)."""
-        Trace = self.env["marketing.automation.trace"]
-        if not self or not participants:
-            return Trace
-        parents = {}
-        if parent_traces:
-            parents = {trace.participant_id.id: trace.id for trace in parent_traces}
-        participant_ids = participants.ids
-        parent_ids = [parents.get(participant_id) for participant_id in participant_ids]
-        now, uid = fields.Datetime.now(), self.env.uid
-        self.env.flush_all()
-        trace_ids, due_dates = [], []
-        for activity in self:
-            schedule_date = base_date + activity._get_delay()
-            rows = self.env.execute_query(
-                SQL(
-                    """
-                    INSERT INTO marketing_automation_trace (participant_id, activity_id,
-                           occurrence, campaign_id, company_id, is_test, parent_id, trigger_date,
-                           schedule_date, state, create_date, create_uid, write_date, write_uid)
-                    SELECT p.id, %s, 1, p.campaign_id, p.company_id, p.is_test, t.parent, %s, %s,
-                           'scheduled', %s, %s, %s, %s
-                      FROM unnest(%s::int[], %s::int[]) AS t(participant, parent)
-                      JOIN marketing_automation_participant p ON p.id = t.participant
-                        ON CONFLICT (participant_id, activity_id, occurrence) DO NOTHING
-                 RETURNING id
-                    """,
-                    activity.id,
-                    base_date,
-                    schedule_date,
-                    now,
-                    uid,
-                    now,
-                    uid,
-                    participant_ids,
-                    parent_ids,
-                )
-            )
-            if rows:
-                trace_ids += [row[0] for row in rows]
-                due_dates.append(schedule_date)
-        self.invalidate_recordset(["trace_ids"])
-        participants.invalidate_recordset(["trace_ids"])
-        if parent_traces:
-            parent_traces.invalidate_recordset(["child_ids"])
-        if due_dates:
-            Trace._wake_execute_cron(min(due_dates))
-        return Trace.browse(trace_ids)
-
-    def _schedule_for_running_campaigns(self):
-        """A new activity of a running campaign reaches the participants already past its
-        parent (or, for a start activity, every running participant)."""
-        Trace = self.env["marketing.automation.trace"]
-        now = fields.Datetime.now()
-        for activity in self.filtered(lambda a: a.campaign_id.state == "running"):
-            if activity.trigger_type == "begin":
-                participants = self.env["marketing.automation.participant"].search(
-                    [
-                        ("campaign_id", "=", activity.campaign_id.id),
-                        ("state", "!=", "removed"),
-                        ("is_test", "=", False),
-                    ]
-                )
-                participants.filtered(lambda p: p.state == "completed").state = "running"
-                activity._schedule_for(participants, now)
-                continue
-            domain = [
-                ("activity_id", "=", activity.parent_id.id),
-                ("state", "=", "processed"),
-                ("participant_id.state", "!=", "removed"),
-                ("is_test", "=", False),
-            ]
-            event_field = EVENT_FIELDS.get(activity.trigger_type)
-            if event_field:
-                domain.append((event_field, "!=", False))
-            if activity.trigger_type in NOT_TRIGGER_FIELDS:
-                domain.append((NOT_TRIGGER_FIELDS[activity.trigger_type], "=", False))
-            parent_traces = Trace.search(domain)
-            if parent_traces:
-                participants = parent_traces.participant_id
-                participants.filtered(lambda p: p.state == "completed").state = "running"
-                activity._schedule_for(participants, now, parent_traces)
-
-    def _reschedule_traces(self):
-        """Move the scheduled traces of these activities to their trigger date plus the new
-        delay, in one statement per activity."""
-        for activity in self:
-            self.env["marketing.automation.trace"].flush_model()
-            self.env.cr.execute(
-                SQL(
-                    """
-                    UPDATE marketing_automation_trace
-                       SET schedule_date = trigger_date + make_interval(%s => %s)
-                     WHERE activity_id = %s AND state = 'scheduled'
-                    """,
-                    SQL(PG_INTERVAL_UNITS[activity.interval_type]),
-                    activity.interval_number,
-                    activity.id,
-                )
-            )
-            self.env["marketing.automation.trace"].invalidate_model(["schedule_date"])
-        self.env["marketing.automation.trace"]._wake_execute_cron()
 
     def _get_validity(self):
         self.ensure_one()
@@ -718,7 +542,9 @@ class MarketingAutomationActivity(models.Model):
             lambda a: a.trigger_type == "activity" or a.trigger_type in NOT_TRIGGER_FIELDS
         )
         if done and followers:
-            followers._schedule_for(done.participant_id, now, done)
+            self.env["marketing.automation.trace"]._schedule(
+                followers, done.participant_id, now, done
+            )
 
     def _get_records(self, traces, res_by_trace):
         return self.env[self.campaign_id.model_name].browse(
@@ -730,7 +556,7 @@ class MarketingAutomationActivity(models.Model):
         traces in bulk, so that the host's tracking pixel and shortened links apply."""
         mailing = self.mailing_id.sudo()
         records = self._get_records(traces, res_by_trace)
-        emails, blacklisted = self._get_record_emails(records)
+        emails, blacklisted = self.env["mailing.mailing"]._get_automation_emails(records)
         if emails is None:
             return {_("The target has no email field."): traces}
         no_email, excluded, to_send = [], [], []
@@ -743,361 +569,22 @@ class MarketingAutomationActivity(models.Model):
             else:
                 to_send.append(trace_id)
         if to_send:
-            self._queue_mails(mailing, traces.browse(to_send), res_by_trace, emails)
+            author = self.campaign_id.user_id.partner_id or self.env.user.partner_id
+            mailing._queue_automation_mails(
+                traces.browse(to_send),
+                self.env[self.campaign_id.model_name].browse(
+                    [res_by_trace[trace_id] for trace_id in to_send]
+                ),
+                emails,
+                author.id,
+            )
         return {
             _("The record has no email address."): traces.browse(no_email),
             _("The email address is blacklisted."): traces.browse(excluded),
         }
 
-    def _get_record_emails(self, records):
-        """({record id: normalized email}, {blacklisted emails}) of ``records`` in two queries;
-        (None, None) when the target has no email field."""
-        Model = self.env[self.campaign_id.model_name]
-        email_fname = Model._mail_get_primary_email_field() or (
-            "email_from" if "email_from" in Model._fields else "email"
-        )
-        if email_fname not in Model._fields:
-            return None, None
-        if "email_normalized" in Model._fields:
-            emails = {record.id: record.email_normalized for record in records}
-        else:
-            emails = {
-                record.id: tools.email_normalize(record[email_fname] or "", strict=False)
-                for record in records
-            }
-        blacklisted = set()
-        if "is_blacklisted" in Model._fields:
-            found = [email for email in emails.values() if email]
-            if found:
-                rows = self.env.execute_query(
-                    SQL(
-                        "SELECT email FROM mail_blacklist WHERE active AND email = ANY(%s)",
-                        found,
-                    )
-                )
-                blacklisted = {row[0] for row in rows}
-        return emails, blacklisted
-
-    def _get_mail_body_source(self, mailing):
-        """The mailing body as written in the editor, with its links turned into tracked short
-        links once for the whole batch (not once per recipient)."""
-        body = mailing._prepend_preview(mailing.body_html or "", mailing.preview)
-        body = mailing._shorten_links(
-            body,
-            mailing._get_link_tracker_values(),
-            blacklist=["/unsubscribe_from_list", "/view", "/cards"],
-        )
-        return mailing._replace_local_links(body, mailing.get_base_url())
-
-    def _get_mail_layout(self):
-        """The host's mass mailing layout split around the body: rendered once per batch."""
-        marker = "@@marketing-automation-body@@"
-        with tools.file_open("mass_mailing/static/src/scss/mass_mailing_mail.scss", "r") as fd:
-            styles = fd.read()
-        layout = self.env["ir.qweb"]._render(
-            "mass_mailing.mass_mailing_mail_layout",
-            {"body": Markup(marker), "mailing_style": Markup(f"<style>{styles}</style>")},
-            minimal_qcontext=True,
-            raise_if_not_found=False,
-        )
-        if not layout or marker not in layout:
-            return "", ""
-        prefix, suffix = str(layout).split(marker, 1)
-        return prefix, suffix
-
-    def _queue_mails(self, mailing, traces, res_by_trace, emails):
-        """Queue one outgoing mail per trace with its mailing trace, in three set-based inserts
-        (messages, mails, mailing traces): the same rows the host's mass mailing composer writes,
-        without one ORM create per recipient."""
-        model = self.campaign_id.model_name
-        res_ids = [res_by_trace[trace_id] for trace_id in traces.ids]
-        records = self.env[model].browse(res_ids)
-        source = self._get_mail_body_source(mailing)
-        bodies = mailing._render_template(
-            source, model, res_ids, engine="qweb", options={"post_process": False}
-        )
-        subjects = mailing._render_field("subject", res_ids)
-        prefix, suffix = self._get_mail_layout()
-        if mailing.reply_to_mode == "new" and mailing.reply_to:
-            reply_tos = dict.fromkeys(res_ids, mailing.reply_to)
-        else:
-            reply_tos = records._notify_get_reply_to(default=mailing.email_from)
-        author_id = self.campaign_id.user_id.partner_id.id or self.env.user.partner_id.id
-        now, uid = fields.Datetime.now(), self.env.uid
-        message_ids = [
-            tools.mail.generate_tracking_message_id(f"{res_id}-mailing") for res_id in res_ids
-        ]
-        self.env.flush_all()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                INSERT INTO mail_message (author_id, body, create_date, create_uid, date,
-                       email_add_signature, email_from, mail_server_id, message_id, message_type,
-                       model, reply_to, res_id, subject, write_date, write_uid)
-                SELECT %s, '', %s, %s, %s, TRUE, %s, %s, t.message_id, 'email_outgoing',
-                       %s, t.reply_to, t.res_id, t.subject, %s, %s
-                  FROM unnest(%s::varchar[], %s::varchar[], %s::int[], %s::varchar[])
-                       AS t(message_id, reply_to, res_id, subject)
-             RETURNING id, message_id
-                """,
-                author_id,
-                now,
-                uid,
-                now,
-                mailing.email_from,
-                mailing.mail_server_id.id or None,
-                model,
-                now,
-                uid,
-                message_ids,
-                [reply_tos.get(res_id) or None for res_id in res_ids],
-                res_ids,
-                [subjects.get(res_id) or "" for res_id in res_ids],
-            )
-        )
-        message_by_msgid = {msgid: message for message, msgid in rows}
-        mail_message_ids = [message_by_msgid[msgid] for msgid in message_ids]
-        if mailing.attachment_ids:
-            self.env.execute_query(
-                SQL(
-                    """
-                    INSERT INTO message_attachment_rel (message_id, attachment_id)
-                    SELECT m, a FROM unnest(%s::int[]) m CROSS JOIN unnest(%s::int[]) a
-                    """,
-                    mail_message_ids,
-                    mailing.attachment_ids.ids,
-                )
-            )
-        rows = self.env.execute_query(
-            SQL(
-                """
-                INSERT INTO mail_mail (auto_delete, body_html, create_date, create_uid, email_to,
-                       mail_message_id, mailing_id, state, write_date, write_uid)
-                SELECT %s, t.body, %s, %s, t.email_to, t.message, %s, 'outgoing', %s, %s
-                  FROM unnest(%s::text[], %s::varchar[], %s::int[]) AS t(body, email_to, message)
-             RETURNING id, mail_message_id
-                """,
-                not mailing.keep_archives,
-                now,
-                uid,
-                mailing.id,
-                now,
-                uid,
-                [f"{prefix}{bodies.get(res_id) or ''}{suffix}" for res_id in res_ids],
-                [emails[res_id] for res_id in res_ids],
-                mail_message_ids,
-            )
-        )
-        mail_by_message = {message: mail for mail, message in rows}
-        mail_ids = [mail_by_message[message] for message in mail_message_ids]
-        self.env.execute_query(
-            SQL(
-                """
-                INSERT INTO mailing_trace (create_date, create_uid, write_date, write_uid, email,
-                       mail_mail_id, mail_mail_id_int, mass_mailing_id, campaign_id, message_id,
-                       model, res_id, trace_status, trace_type, marketing_trace_id)
-                SELECT %s, %s, %s, %s, t.email, t.mail, t.mail, %s, %s, t.message_id, %s, t.res_id,
-                       'outgoing', 'mail', t.trace
-                  FROM unnest(%s::varchar[], %s::int[], %s::varchar[], %s::int[], %s::int[])
-                       AS t(email, mail, message_id, res_id, trace)
-                """,
-                now,
-                uid,
-                now,
-                uid,
-                mailing.id,
-                mailing.campaign_id.id or None,
-                model,
-                [emails[res_id] for res_id in res_ids],
-                mail_ids,
-                message_ids,
-                res_ids,
-                traces.ids,
-            )
-        )
-        self.env["mail.message"].invalidate_model()
-        self.env["mail.mail"].invalidate_model()
-        self.env["mailing.trace"].invalidate_model()
-        traces.invalidate_recordset(["mailing_trace_ids"])
-        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
-        return self.env["mail.mail"].browse(mail_ids)
-
     def _execute_sms(self, traces, res_by_trace):
         """Queue one SMS per record with its mailing trace and tracker, links shortened."""
-        mailing = self.mailing_id.sudo()
-        model = self.campaign_id.model_name
-        records = self._get_records(traces, res_by_trace)
-        recipients = records._sms_get_recipients_info()
-        no_number = traces.filtered(
-            lambda t: not (recipients.get(res_by_trace[t.id]) or {}).get("sanitized")
+        return self.mailing_id.sudo()._queue_automation_sms(
+            traces, res_by_trace, self._get_records(traces, res_by_trace)
         )
-        numbers = [info["sanitized"] for info in recipients.values() if info and info["sanitized"]]
-        blacklisted = set()
-        if numbers:
-            rows = self.env.execute_query(
-                SQL(
-                    "SELECT number FROM phone_blacklist WHERE active AND number = ANY(%s)",
-                    numbers,
-                )
-            )
-            blacklisted = {row[0] for row in rows}
-        excluded = (traces - no_number).filtered(
-            lambda t: recipients[res_by_trace[t.id]]["sanitized"] in blacklisted
-        )
-        to_send = traces - no_number - excluded
-        if to_send:
-            res_ids = [res_by_trace[trace_id] for trace_id in to_send.ids]
-            source = mailing._shorten_links_text(
-                mailing.body_plaintext or "", mailing._get_link_tracker_values()
-            )
-            bodies = mailing._render_template(source, model, res_ids, engine="inline_template")
-            Trace, Composer = self.env["mailing.trace"], self.env["sms.composer"]
-            base_url = mailing.get_base_url()
-            sms_vals_list, uuids, codes = [], [], []
-            for res_id in res_ids:
-                info = recipients[res_id]
-                sms_uuid = uuid.uuid4().hex
-                uuids.append(sms_uuid)
-                codes.append(Trace._get_random_code())
-                body = bodies.get(res_id) or ""
-                if mailing.sms_allow_unsubscribe:
-                    # the host's opt-out link, as its own SMS mailings add it
-                    url = f"{base_url}/sms/{mailing.id}/{codes[-1]}"
-                    body = f"{body}\n{Composer._get_unsubscribe_info(url)}"
-                sms_vals_list.append(
-                    {
-                        "body": body,
-                        "number": info["sanitized"],
-                        "partner_id": info["partner"].id,
-                        "mailing_id": mailing.id,
-                        "state": "outgoing",
-                        "uuid": sms_uuid,
-                    }
-                )
-            sms_all = self.env["sms.sms"].sudo().create(sms_vals_list)
-            for sms, body in sms_all._update_body_short_links().items():
-                if body != sms_all.browse(sms).body:
-                    sms_all.browse(sms).body = body
-            mailing_traces = (
-                self.env["mailing.trace"]
-                .sudo()
-                .create(
-                    [
-                        {
-                            "trace_type": "sms",
-                            "sms_id_int": sms.id,
-                            "sms_number": sms.number,
-                            "model": model,
-                            "res_id": res_id,
-                            "mass_mailing_id": mailing.id,
-                            "marketing_trace_id": trace.id,
-                            "sms_code": code,
-                        }
-                        for trace, sms, res_id, code in zip(
-                            to_send, sms_all, res_ids, codes, strict=False
-                        )
-                    ]
-                )
-            )
-            self.env["sms.tracker"].sudo().create(
-                [
-                    {"sms_uuid": sms_uuid, "mailing_trace_id": mailing_trace.id}
-                    for sms_uuid, mailing_trace in zip(uuids, mailing_traces, strict=False)
-                ]
-            )
-            sms_cron = self.env.ref("sms.ir_cron_sms_scheduler_action", raise_if_not_found=False)
-            if sms_cron:
-                sms_cron.sudo()._trigger()
-        return {
-            _("The record has no valid phone number."): no_number,
-            _("The phone number is blacklisted."): excluded,
-        }
-
-    def _execute_server_action(self, traces, res_by_trace):
-        action = self.sudo().server_action_id
-        if not action:
-            raise UserError(_("Activity %(name)s has no server action.", name=self.name))
-        records = self._get_records(traces, res_by_trace)
-        action.with_context(
-            active_model=records._name, active_ids=records.ids, active_id=records.ids[0]
-        ).run()
-        return {}
-
-    def _execute_schedule_activity(self, traces, res_by_trace):
-        records = self._get_records(traces, res_by_trace)
-        model_id = self.env["ir.model"]._get_id(records._name)
-        if "activity_ids" not in records._fields:
-            raise UserError(
-                _("The records of this campaign cannot hold activities."),
-            )
-        fallback_user = self.mail_activity_user_id or self.campaign_id.user_id or self.env.user
-        deadlines = {}
-        vals_list = []
-        for record in records:
-            user = fallback_user
-            if self.mail_activity_user_mode == "salesperson" and "user_id" in record._fields:
-                user = record.user_id or fallback_user
-            if user.tz not in deadlines:
-                # the deadline is a day of the assignee, not of the server running the cron
-                today = fields.Date.context_today(self.with_context(tz=user.tz or "UTC"))
-                deadlines[user.tz] = today + relativedelta(days=self.mail_activity_deadline_days)
-            deadline = deadlines[user.tz]
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": record.id,
-                    "activity_type_id": self.mail_activity_type_id.id,
-                    "summary": self.mail_activity_summary,
-                    "note": self.mail_activity_note,
-                    "user_id": user.id,
-                    "date_deadline": deadline,
-                }
-            )
-        self.env["mail.activity"].sudo().create(vals_list)
-        return {}
-
-    def _execute_tags_add(self, traces, res_by_trace):
-        fname, tags = self._get_tag_field()
-        self._get_records(traces, res_by_trace).sudo().write(
-            {fname: [Command.link(t.id) for t in tags]}
-        )
-        return {}
-
-    def _execute_tags_remove(self, traces, res_by_trace):
-        fname, tags = self._get_tag_field()
-        self._get_records(traces, res_by_trace).sudo().write(
-            {fname: [Command.unlink(t.id) for t in tags]}
-        )
-        return {}
-
-    def _execute_create_lead(self, traces, res_by_trace):
-        records = self._get_records(traces, res_by_trace)
-        Model = records.browse()
-        email_fname = Model._mail_get_primary_email_field()
-        vals_list = []
-        for record in records:
-            partner = self.env["res.partner"]
-            if record._name == "res.partner":
-                partner = record
-            elif "partner_id" in record._fields:
-                partner = record.partner_id
-            vals = {
-                "name": _(
-                    "%(campaign)s: %(record)s",
-                    campaign=self.campaign_id.name,
-                    record=record.display_name,
-                ),
-                "type": self.lead_type,
-                "priority": self.lead_priority,
-                "partner_id": partner.id,
-                "campaign_id": self.campaign_id.utm_campaign_id.id,
-                "team_id": self.lead_team_id.id,
-                "company_id": self.campaign_id.company_id.id,
-            }
-            if email_fname and record[email_fname]:
-                vals["email_from"] = record[email_fname]
-            if "user_id" in record._fields and record.user_id:
-                vals["user_id"] = record.user_id.id
-            vals_list.append(vals)
-        self.env["crm.lead"].sudo().create(vals_list)
-        return {}

@@ -510,7 +510,7 @@ class MarketingAutomationCampaign(models.Model):
         participants = self.env["marketing.automation.participant"].browse([row[0] for row in rows])
         self.invalidate_recordset(["participant_ids"])
         start_activities = self.activity_ids.filtered(lambda a: a.trigger_type == "begin")
-        start_activities._schedule_for(participants, now)
+        self.env["marketing.automation.trace"]._schedule(start_activities, participants, now)
         return participants
 
 

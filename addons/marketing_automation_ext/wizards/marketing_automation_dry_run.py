@@ -71,7 +71,9 @@ class MarketingAutomationCampaign(models.Model):
                 )
                 ids = set(Model.search(domain).ids)
             if activity.activity_type == "email" and ids:
-                emails, blacklisted = activity._get_record_emails(Model.browse(list(ids)))
+                emails, blacklisted = self.env["mailing.mailing"]._get_automation_emails(
+                    Model.browse(list(ids))
+                )
                 ids = {
                     record_id
                     for record_id in ids
