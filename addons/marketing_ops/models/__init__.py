@@ -41,3 +41,4 @@ from . import mailing_trace
 from . import res_company
 from . import res_config_settings
 from . import marketing_operation_step_contacts
+from . import res_config_settings_map

@@ -75,3 +75,13 @@ class TestTargetMap(HttpCase):
             "marketing_ops_target_map_tour",
             login="mo_map_user",
         )
+
+    def test_tile_server_is_a_setting(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(
+            settings.marketing_map_tile_url, "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+        )
+        settings.marketing_map_tile_url = "https://tiles.intranet/{z}/{x}/{y}.png"
+        settings.execute()
+        data = self.env["marketing.operation.target"].with_user(self.user).get_map_data([])
+        self.assertEqual(data["tile_url"], "https://tiles.intranet/{z}/{x}/{y}.png")

@@ -1,0 +1,15 @@
+from odoo import fields, models
+
+from .marketing_operation_target_map import DEFAULT_TILE_URL, TILE_URL_PARAM
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    marketing_map_tile_url = fields.Char(
+        string="Map Tile Server",
+        config_parameter=TILE_URL_PARAM,
+        default=DEFAULT_TILE_URL,
+        help="Address of the map tiles, with {z}, {x} and {y}: OpenStreetMap by default, or a tile "
+        "server of the intranet. Without tiles the markers still show.",
+    )
