@@ -101,3 +101,33 @@ class TestActivityReport(MarketingOpsCase):
     @users("mo_test_user")
     def test_readable_by_a_marketing_user(self):
         self.env["marketing.activity.report"].search([]).mapped("activity_count")
+
+    def test_confidential_operations_to_their_users_only(self):
+        """The rows of a confidential operation are seen by its allowed users and the Managers
+        only, in lists as in groups by operation."""
+        secret = self.create_operation(
+            "DART secret merger", is_confidential=True, allowed_user_ids=[(6, 0, self.ann.ids)]
+        )
+        secret_step = self.create_step(secret, "Secret calls")
+        self.do_activity(self.ann, self.call, 1, secret_step)
+        self.do_activity(self.ann, self.call, 2, secret_step)
+        self.do_activity(self.ann, self.email, 2, self.step)
+        self.do_activity(self.ann, self.todo, 3)
+        self.env.flush_all()
+
+        def seen_by(user):
+            Report = self.env["marketing.activity.report"].with_user(user)
+            domain = [("user_id", "=", self.ann.id)]
+            groups = Report._read_group(domain, ["operation_id"], ["activity_count:sum"])
+            return (
+                len(Report.search(domain)),
+                len(Report.search([("operation_id", "=", secret.id)])),
+                {operation.display_name: count for operation, count in groups},
+            )
+
+        self.assertEqual(
+            seen_by(self.ben), (2, 0, {"DART fair": 1, False: 1}), "the outsider sees no secret"
+        )
+        everything = (4, 2, {"DART secret merger": 2, "DART fair": 1, False: 1})
+        self.assertEqual(seen_by(self.ann), everything)
+        self.assertEqual(seen_by(self.manager), everything)

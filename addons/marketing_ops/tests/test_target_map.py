@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -85,3 +86,22 @@ class TestTargetMap(HttpCase):
         settings.execute()
         data = self.env["marketing.operation.target"].with_user(self.user).get_map_data([])
         self.assertEqual(data["tile_url"], "https://tiles.intranet/{z}/{x}/{y}.png")
+
+    def test_map_of_a_confidential_operation(self):
+        """A user who may not read a confidential operation gets none of its partners, nor its
+        map."""
+        outsider = new_test_user(
+            self.env, "mo_map_outsider", groups="marketing_ops.marketing_ops_group_user"
+        )
+        operation = self.step.operation_id
+        operation.write({"is_confidential": True, "allowed_user_ids": [(6, 0, self.user.ids)]})
+        Target = self.env["marketing.operation.target"]
+        for domain in ([("step_id", "=", self.step.id)], [("operation_id", "=", operation.id)]):
+            data = Target.with_user(outsider).get_map_data(domain)
+            self.assertFalse(data["markers"] or data["missing"])
+            data = Target.with_user(self.user).get_map_data(domain)
+            self.assertEqual(len(data["markers"]), 3)
+        for record in (operation, self.step):
+            with self.assertRaises(AccessError):
+                record.with_user(outsider).action_open_map()
+        self.assertEqual(len(operation.with_user(self.user).action_open_map()["params"]), 1)
