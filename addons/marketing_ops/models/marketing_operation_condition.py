@@ -186,6 +186,24 @@ class MarketingOperationCondition(models.Model):
 
     # ---- Business methods -----------------------------------------------------------------------
 
+    def _get_summary(self):
+        """A short reading of the condition, e.g. "C1: Do you want our catalogue? equals Yes"."""
+        self.ensure_one()
+        if self.condition_type == "answer":
+            operator = dict(self._fields["operator"]._description_selection(self.env)).get(
+                self.operator, ""
+            )
+            text = f"{self.question_id.title or ''} {operator.lower()} {self.value or ''}"
+        elif self.condition_type == "status":
+            text = _(
+                "%(statuses)s in %(step)s",
+                statuses=", ".join(self.target_state_ids.mapped("name")),
+                step=self.status_step_id.display_name,
+            )
+        else:
+            text = self.partner_domain or "[]"
+        return f"{self.code}: {text.strip()}"
+
     def _get_partner_domain(self):
         """The partner filter as a domain: a literal list, as the domain editor writes it."""
         self.ensure_one()

@@ -36,11 +36,30 @@ class MarketingOperationTransition(models.Model):
     condition_ids = fields.One2many(
         "marketing.operation.condition", "transition_id", string="Conditions"
     )
+    condition_summary = fields.Char(compute="_compute_condition_summary")
     formula = fields.Char(
         help="Combines the codes of the conditions with and, or, not (or et, ou, non) and "
         "parentheses, e.g. C1 and (C2 or not C3); not binds tighter than and, and than or. "
         "Empty: all conditions must hold.",
     )
+
+    # ---- Computes -------------------------------------------------------------------------------
+
+    @api.depends(
+        "condition_ids.code",
+        "condition_ids.condition_type",
+        "condition_ids.question_id",
+        "condition_ids.operator",
+        "condition_ids.value",
+        "condition_ids.status_step_id",
+        "condition_ids.target_state_ids",
+        "condition_ids.partner_domain",
+    )
+    def _compute_condition_summary(self):
+        for transition in self:
+            transition.condition_summary = "; ".join(
+                condition._get_summary() for condition in transition.condition_ids
+            )
 
     # ---- Constraints ------------------------------------------------------------------------------
 

@@ -119,7 +119,8 @@ class TestDistribution(DistributionCase):
 
     def test_yes_to_catalogue_others_to_reminder(self):
         self.transition(self.call, self.catalogue, [self.catalogue_condition(value="yes")])
-        self.transition(self.call, self.reminder, [self.catalogue_condition()], "not C1")
+        reminder = self.transition(self.call, self.reminder, [self.catalogue_condition()], "not C1")
+        self.assertEqual(reminder.condition_summary, "C1: Do you want our catalogue? equals Yes")
         params = self.distribute(self.call)
         self.assertEqual(
             self.targets_of(self.catalogue),
