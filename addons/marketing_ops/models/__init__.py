@@ -42,3 +42,4 @@ from . import res_company
 from . import res_config_settings
 from . import marketing_operation_step_contacts
 from . import res_config_settings_map
+from . import marketing_operation_target_response
