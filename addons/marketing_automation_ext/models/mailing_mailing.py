@@ -10,6 +10,14 @@ from odoo.tools import SQL
 NO_RECIPIENT_DOMAIN = "[('id', '=', False)]"
 
 
+def _message_body(body):
+    """The body a message stores for this rendered body: the host's message field drops the
+    ``<div>`` that wraps the whole of it when it sanitizes it (the rest is sanitized already)."""
+    if body.startswith("<div>") and body.endswith("</div>"):
+        return body[5:-6]
+    return body
+
+
 class MailingMailing(models.Model):
     _inherit = "mailing.mailing"
 
@@ -94,6 +102,9 @@ class MailingMailing(models.Model):
         """The mailing body as written in the editor, with its links turned into tracked short
         links once for the whole batch (not once per recipient)."""
         body = self._prepend_preview(self.body_html or "", self.preview)
+        # sanitized as the host's composer sanitizes the body it is given
+        Composer = self.env["mail.compose.message"]
+        body = Composer._fields["body"].convert_to_cache(body, Composer.browse()) or ""
         body = self._shorten_links(
             body,
             self._get_link_tracker_values(),
@@ -137,9 +148,22 @@ class MailingMailing(models.Model):
             reply_tos = dict.fromkeys(res_ids, self.reply_to)
         else:
             reply_tos = records._notify_get_reply_to(default=self.email_from)
+        default_company = self.env.company
+        companies = records._mail_get_companies(default=default_company)
+        alias_domains = records._mail_get_alias_domains(default_company=default_company)
+        headers = [repr(record._notify_by_email_get_headers()) for record in records]
         now, uid = fields.Datetime.now(), self.env.uid
+        Message, force_new = self.env["mail.message"], self.reply_to_mode == "new"
         message_ids = [
-            tools.mail.generate_tracking_message_id(f"{res_id}-mailing") for res_id in res_ids
+            Message._get_message_id(
+                {
+                    "reply_to_force_new": force_new,
+                    "model": model,
+                    "res_id": res_id,
+                    "message_type": "email_outgoing",
+                }
+            )
+            for res_id in res_ids
         ]
         self.env.flush_all()
         rows = self.env.execute_query(
@@ -147,11 +171,13 @@ class MailingMailing(models.Model):
                 """
                 INSERT INTO mail_message (author_id, body, create_date, create_uid, date,
                        email_add_signature, email_from, mail_server_id, message_id, message_type,
-                       model, reply_to, res_id, subject, write_date, write_uid)
-                SELECT %s, '', %s, %s, %s, TRUE, %s, %s, t.message_id, 'email_outgoing',
-                       %s, t.reply_to, t.res_id, t.subject, %s, %s
-                  FROM unnest(%s::varchar[], %s::varchar[], %s::int[], %s::varchar[])
-                       AS t(message_id, reply_to, res_id, subject)
+                       model, record_alias_domain_id, record_company_id, reply_to,
+                       reply_to_force_new, res_id, subject, write_date, write_uid)
+                SELECT %s, t.body, %s, %s, %s, TRUE, %s, %s, t.message_id, 'email_outgoing',
+                       %s, t.alias_domain, t.company, t.reply_to, %s, t.res_id, t.subject, %s, %s
+                  FROM unnest(%s::varchar[], %s::varchar[], %s::int[], %s::varchar[], %s::text[],
+                              %s::int[], %s::int[])
+                       AS t(message_id, reply_to, res_id, subject, body, alias_domain, company)
              RETURNING id, message_id
                 """,
                 author_id,
@@ -161,12 +187,16 @@ class MailingMailing(models.Model):
                 self.email_from,
                 self.mail_server_id.id or None,
                 model,
+                force_new,
                 now,
                 uid,
                 message_ids,
                 [reply_tos.get(res_id) or None for res_id in res_ids],
                 res_ids,
                 [subjects.get(res_id) or "" for res_id in res_ids],
+                [_message_body(bodies.get(res_id) or "") for res_id in res_ids],
+                [alias_domains[res_id].id or None for res_id in res_ids],
+                [companies[res_id].id or None for res_id in res_ids],
             )
         )
         message_by_msgid = {msgid: message for message, msgid in rows}
@@ -186,9 +216,12 @@ class MailingMailing(models.Model):
             SQL(
                 """
                 INSERT INTO mail_mail (auto_delete, body_html, create_date, create_uid, email_to,
-                       mail_message_id, mailing_id, state, write_date, write_uid)
-                SELECT %s, t.body, %s, %s, t.email_to, t.message, %s, 'outgoing', %s, %s
-                  FROM unnest(%s::text[], %s::varchar[], %s::int[]) AS t(body, email_to, message)
+                       headers, mail_message_id, mailing_id, "references", state, write_date,
+                       write_uid)
+                SELECT %s, t.body, %s, %s, t.email_to, t.headers, t.message, %s, t."references",
+                       'outgoing', %s, %s
+                  FROM unnest(%s::text[], %s::varchar[], %s::int[], %s::text[], %s::text[])
+                       AS t(body, email_to, message, headers, "references")
              RETURNING id, mail_message_id
                 """,
                 not self.keep_archives,
@@ -200,6 +233,8 @@ class MailingMailing(models.Model):
                 [f"{prefix}{bodies.get(res_id) or ''}{suffix}" for res_id in res_ids],
                 [emails[res_id] for res_id in res_ids],
                 mail_message_ids,
+                headers,
+                message_ids,
             )
         )
         mail_by_message = {message: mail for mail, message in rows}

@@ -372,6 +372,48 @@ class MarketingAutomationCampaign(models.Model):
 
     # ------------------------------------------------------------------ BUSINESS
 
+    def _dry_run(self):
+        """{'entering': n, 'activities': {activity id: {'reached': n, 'note': text}}}: the
+        records that would enter now (as enrolment picks them) and, for each activity, those
+        that would reach it: matching its filter, having reached its parent, and, below an
+        email, having an address that is not blacklisted (the others are rejected there).
+        Activities that wait for an event count the records that could reach them (upper
+        bound); so do those below an SMS, whose numbers are checked when it runs."""
+        self.ensure_one()
+        Model = self.env[self.model_name].with_context(active_test=False)
+        entering_ids = self._get_enrol_candidate_ids()
+        result = {"entering": len(entering_ids), "activities": {}}
+        reached, upper_bound = {}, {}
+        for activity in self.activity_ids.sorted("path"):
+            parent = activity.parent_id
+            source = reached[parent.id] if parent else set(entering_ids)
+            ids = set()
+            if source:
+                domain = expression.AND(
+                    [[("id", "in", list(source))], activity._get_filter_domain()]
+                )
+                ids = set(Model.search(domain).ids)
+            if activity.activity_type == "email" and ids:
+                emails, blacklisted = self.env["mailing.mailing"]._get_automation_emails(
+                    Model.browse(list(ids))
+                )
+                ids = {
+                    record_id
+                    for record_id in ids
+                    if emails and emails.get(record_id) and emails[record_id] not in blacklisted
+                }
+            reached[activity.id] = ids
+            upper_bound[activity.id] = (
+                upper_bound.get(parent.id, False)
+                or activity.trigger_type not in ("begin", "activity")
+                or activity.activity_type == "sms"
+            )
+            note = (
+                _("At most: depends on how participants react.") if upper_bound[activity.id] else ""
+            )
+            result["activities"][activity.id] = {"reached": len(ids), "note": note}
+        return result
+
     def _get_filter_domain(self, check_model=False):
         """The campaign filter as a domain; raise a readable error when it is malformed (with
         ``check_model``, also when it cannot be searched on the target)."""
