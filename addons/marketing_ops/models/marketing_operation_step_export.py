@@ -47,13 +47,20 @@ class MarketingOperationStep(models.Model):
         Column = self.env["marketing.export.column"]
         chains = [Column._get_path_fields(column.field_path) for column in columns]
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
+        # rows are written in order: each one is flushed to a temporary file once the next one
+        # starts, with its strings inline (no table of shared strings to build and keep)
+        workbook = xlsxwriter.Workbook(
+            output, {"constant_memory": True, "strings_to_formulas": False}
+        )
         sheet = workbook.add_worksheet(
             self.name[:31].translate(str.maketrans("[]:*?/\\", "(()---_"))
         )
         header = workbook.add_format({"bold": True})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        formats = {
+            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+            "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        }
+        write_string, write_number = sheet.write_string, sheet.write_number
         for col, column in enumerate(columns):
             sheet.write_string(0, col, column.name, header)
             sheet.set_column(col, col, max(12, len(column.name) + 2))
@@ -73,21 +80,31 @@ class MarketingOperationStep(models.Model):
                 for col, value in enumerate(record_values):
                     if value is None:
                         continue
-                    if isinstance(value, datetime):
-                        sheet.write_datetime(row, col, value, datetime_format)
-                    elif isinstance(value, date):
-                        sheet.write_datetime(row, col, value, date_format)
-                    elif isinstance(value, bool):
-                        sheet.write_boolean(row, col, value)
-                    elif isinstance(value, int | float):
-                        sheet.write_number(row, col, value)
+                    kind = type(value)
+                    if kind is str:
+                        write_string(row, col, value)
+                    elif kind is int or kind is float:
+                        write_number(row, col, value)
                     else:
-                        sheet.write_string(row, col, value)
+                        self._write_export_cell(sheet, row, col, value, formats)
                 row += 1
             # the rows are written: keep the memory of one batch only
             self.env.invalidate_all()
         workbook.close()
         return output.getvalue()
+
+    def _write_export_cell(self, sheet, row, col, value, formats):
+        """Write a cell of another type than a plain string or number."""
+        if isinstance(value, datetime):
+            sheet.write_datetime(row, col, value, formats["datetime"])
+        elif isinstance(value, date):
+            sheet.write_datetime(row, col, value, formats["date"])
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, col, value)
+        elif isinstance(value, int | float):
+            sheet.write_number(row, col, value)
+        else:
+            sheet.write_string(row, col, str(value))
 
     def _expand_chain(self, chain):
         """``chain`` with its related fields replaced by the fields they follow, or None when a
@@ -197,11 +214,11 @@ class MarketingOperationStep(models.Model):
                 values = []
                 for number in order:
                     row = rows[number] if number is not None else None
-                    if row is None or any(row[i] in ids for i, ids in forbidden):
+                    if row is None or (forbidden and any(row[i] in ids for i, ids in forbidden)):
                         values.append(None)
                         continue
                     value = convert(row[column])
-                    values.append(None if value in (None, "") else value)
+                    values.append(None if value is None or value == "" else value)
                 results[index] = values
                 offset = column + 1
         return results
