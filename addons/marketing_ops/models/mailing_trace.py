@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class MailingTrace(models.Model):
@@ -10,3 +10,42 @@ class MailingTrace(models.Model):
         ondelete="cascade",
         help="The emailing step whose message this trace follows (replies and bounces).",
     )
+    # the messages of emailing steps count in their operation's UTM campaign, under their step's
+    # source, as those of a mailing do in the mailing's
+    campaign_id = fields.Many2one(
+        "utm.campaign", related=False, compute="_compute_campaign_id", store=True
+    )
+    source_id = fields.Many2one("utm.source", related=False, compute="_compute_source_id")
+
+    @api.depends("mass_mailing_id.campaign_id", "marketing_step_id.operation_id.utm_campaign_id")
+    def _compute_campaign_id(self):
+        for trace in self:
+            trace.campaign_id = (
+                trace.mass_mailing_id.campaign_id
+                or trace.marketing_step_id.operation_id.utm_campaign_id
+            )
+
+    @api.depends("mass_mailing_id.source_id", "marketing_step_id.utm_source_id")
+    def _compute_source_id(self):
+        for trace in self:
+            trace.source_id = (
+                trace.mass_mailing_id.source_id or trace.marketing_step_id.utm_source_id
+            )
+
+
+class MailMail(models.Model):
+    _inherit = "mail.mail"
+
+    def _postprocess_sent_message(self, success_pids, failure_reason=False, failure_type=None):
+        """The traces of the messages of emailing steps follow their sending, as those of a
+        mailing do: delivered, or failed with the reason, so that the operation's UTM campaign
+        counts them."""
+        traces = self.filtered(lambda m: m.marketing_step_id and not m.mailing_id).sudo()
+        traces = traces.mailing_trace_ids.filtered("marketing_step_id")
+        if failure_type:
+            traces.set_failed(failure_type=failure_type)
+        else:
+            traces.set_sent()
+        return super()._postprocess_sent_message(
+            success_pids, failure_reason=failure_reason, failure_type=failure_type
+        )

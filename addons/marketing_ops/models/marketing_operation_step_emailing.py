@@ -1,10 +1,26 @@
 import base64
+import re
 from collections import defaultdict
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, formataddr, html2plaintext, html_sanitize
 from odoo.tools.mail import generate_tracking_message_id
+
+# fields of a mail template rendered for the recipients
+TEMPLATE_RENDERED_FIELDS = (
+    "subject",
+    "body_html",
+    "email_from",
+    "reply_to",
+    "email_to",
+    "email_cc",
+)
+# expressions reading the name or code of the operation, the step or their parents
+NAME_LEAK_RE = re.compile(
+    r"\b(?:operation|step|operation_id|step_id|parent_id|family_id)\s*"
+    r"(?:\.\s*|\[\s*['\"])(?:name|display_name|code|complete_name)\b"
+)
 
 
 class MarketingOperationStep(models.Model):
@@ -19,7 +35,13 @@ class MarketingOperationStep(models.Model):
     - ``targets``: ``{recipient id: marketing.operation.target}``, so ``targets[object.id]`` is the
       recipient's target (its partner is the company when the recipient is one of its contacts);
     - ``operation_name`` and ``step_name``: the names to show to recipients, neutral for a
-      confidential operation.
+      confidential operation. A step of a confidential operation whose template reads the name
+      or code of the operation or the step (``operation.name``, ``step.name``,
+      ``targets[object.id].operation_id.display_name``...) is refused at launch.
+
+    The messages count in the operation's UTM campaign (their traces), under a UTM source of the
+    step named after the neutral names. A targeted contact launched alone gets its message at
+    once, and none again when its company is launched afterwards.
 
     Opportunities, invoices and payments are read through the partner, e.g.
     ``object.commercial_partner_id.opportunity_ids``.
@@ -32,6 +54,15 @@ class MarketingOperationStep(models.Model):
         readonly=True,
         copy=False,
         help="What the last launch sent and skipped.",
+    )
+    utm_source_id = fields.Many2one(
+        "utm.source",
+        string="UTM Source",
+        copy=False,
+        readonly=True,
+        ondelete="set null",
+        help="Source of the step's messages in the operation's UTM campaign, created at its first "
+        "sending; named neutrally when the operation is confidential.",
     )
     sent_message_count = fields.Integer(compute="_compute_sent_message_count", string="Emails")
     email_replied_count = fields.Integer(compute="_compute_sent_message_count", string="Replies")
@@ -68,14 +99,19 @@ class MarketingOperationStep(models.Model):
     def _launch_emailing(self, targets):
         return self._launch_messages(targets)
 
-    def _get_mail_recipients(self, targets):
+    def _get_mail_recipients(self, targets, pending_only=False):
         """{target: partners to write to}: the target's contacts when it has some, else its
-        partner."""
+        partner. With ``pending_only``, only its contacts still to process (none when all its
+        contacts were launched already, each of them having had its own message)."""
         contact_ids = defaultdict(list)
+        has_contacts = set()
         for contact in targets.contact_ids:
-            contact_ids[contact.target_id.id].append(contact.partner_id.id)
+            has_contacts.add(contact.target_id.id)
+            if not pending_only or contact.state_id.kind == "todo":
+                contact_ids[contact.target_id.id].append(contact.partner_id.id)
         ids_by_target = {
-            target: contact_ids[target.id] or [target.partner_id.id] for target in targets
+            target: contact_ids[target.id] if target.id in has_contacts else [target.partner_id.id]
+            for target in targets
         }
         # one prefetch for all the recipients, so that reading them costs the same for any number
         prefetch = tuple({pid for ids in ids_by_target.values() for pid in ids})
@@ -183,6 +219,8 @@ class MarketingOperationStep(models.Model):
         rather than one ORM create per recipient. The chatter body is sanitized as the ORM does."""
         if not vals_list:
             return self.env["mail.mail"]
+        # the traces count in the operation's UTM campaign, under the step's source
+        self._get_utm_source()
         self.env.flush_all()
         now, uid = fields.Datetime.now(), self.env.uid
         rows = self.env.execute_query(
@@ -255,9 +293,9 @@ class MarketingOperationStep(models.Model):
                 """
                 INSERT INTO mailing_trace (create_date, create_uid, write_date, write_uid, email,
                        mail_mail_id, mail_mail_id_int, message_id, model, res_id, trace_status,
-                       trace_type, marketing_step_id)
+                       trace_type, marketing_step_id, campaign_id)
                 SELECT %(now)s, %(uid)s, %(now)s, %(uid)s, t.email, t.mail, t.mail, t.message_id,
-                       'res.partner', t.res_id, 'outgoing', 'mail', %(step)s
+                       'res.partner', t.res_id, 'outgoing', 'mail', %(step)s, %(campaign)s
                   FROM unnest(%(emails)s::varchar[], %(mails)s::int[], %(msgids)s::varchar[],
                               %(res_ids)s::int[])
                        AS t(email, mail, message_id, res_id)
@@ -265,6 +303,7 @@ class MarketingOperationStep(models.Model):
                 now=now,
                 uid=uid,
                 step=self.id,
+                campaign=self.sudo().operation_id.utm_campaign_id.id or None,
                 emails=[v["email"] for v in vals_list],
                 mails=mail_ids,
                 msgids=[v["message_id"] for v in vals_list],
@@ -277,9 +316,9 @@ class MarketingOperationStep(models.Model):
         self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
         return self.env["mail.mail"].sudo().browse(mail_ids)
 
-    def _launch_messages(self, targets):
-        """Queue one message per eligible recipient of ``targets``; targets with no eligible
-        recipient are skipped with the reason in their notes."""
+    def _check_can_send(self):
+        """Refuse to send this step's messages when they cannot be sent, or would tell the
+        recipients what they may not know."""
         self.ensure_one()
         if not self.mail_template_id:
             raise UserError(
@@ -287,8 +326,64 @@ class MarketingOperationStep(models.Model):
             )
         # whoever may launch the step sends its messages, logged on the partners
         self.check_access("write")
-        recipients_by_target = self._get_mail_recipients(targets)
+        if self.sudo().operation_id.is_hidden:
+            leaks = self._get_template_name_leaks()
+            if leaks:
+                raise UserError(
+                    _(
+                        "The operation of step %(step)s is confidential, but its template "
+                        "%(template)s prints %(expressions)s to the recipients. Use "
+                        "operation_name and step_name, the neutral names of the operation and "
+                        "the step, instead.",
+                        step=self.name,
+                        template=self.mail_template_id.name,
+                        expressions=", ".join(leaks),
+                    )
+                )
+
+    def _get_template_name_leaks(self):
+        """The expressions of the step's template, in any installed language, that read the name
+        or code of the operation, the step or its parents (sorted)."""
+        template = self.mail_template_id.sudo()
+        leaks = set()
+        for lang, _lang_name in self.env["res.lang"].get_installed():
+            lang_template = template.with_context(lang=lang)
+            for field in TEMPLATE_RENDERED_FIELDS:
+                if field in lang_template._fields:
+                    leaks.update(
+                        re.sub(r"\s+", "", match.group(0))
+                        for match in NAME_LEAK_RE.finditer(str(lang_template[field] or ""))
+                    )
+        return sorted(leaks)
+
+    def _get_utm_source(self):
+        """The step's UTM source, created at its first sending, named after the public names of
+        the operation and the step (neutral when the operation is confidential, also when it
+        became confidential after the source was created)."""
+        self.ensure_one()
+        step = self.sudo()
+        name = _(
+            "%(operation)s: %(step)s",
+            operation=self.operation_id._get_public_name(),
+            step=self._get_public_name(),
+        )
+        Source = self.env["utm.source"].sudo()
+        if not step.utm_source_id:
+            step.utm_source_id = Source.create({"name": name})
+        elif not re.fullmatch(rf"{re.escape(name)}( \[\d+\])?", step.utm_source_id.name):
+            unique = self.env["utm.mixin"]._get_unique_names("utm.source", [name])[0]
+            step.utm_source_id.name = unique
+        return step.utm_source_id
+
+    def _send_messages(self, recipients_by_target):
+        """Queue one message per eligible partner of ``recipients_by_target`` ({target:
+        partners}).
+
+        :return: ({partner id: mail.mail}, {partner id: why it is skipped})
+        """
         recipients = self.env["res.partner"].union(*recipients_by_target.values())
+        if not recipients:
+            return {}, {}
         addresses, skipped = self._get_message_addresses(recipients)
         to_send = recipients.filtered(lambda p: p.id in addresses)
         targets_by_recipient = {
@@ -306,29 +401,73 @@ class MarketingOperationStep(models.Model):
                 for partner in to_send
             ]
         )
-        mail_by_partner = dict(zip(to_send.ids, mails, strict=True))
+        self.last_launch_summary = self._get_launch_summary(len(mails), skipped)
+        return dict(zip(to_send.ids, mails, strict=True)), skipped
+
+    def _launch_messages(self, targets):
+        """Queue one message per eligible recipient of ``targets`` (their contacts still to
+        process, or the partner itself without contacts). A target whose recipients got a
+        message, now or when its contacts were launched one by one, takes the final status;
+        the others are skipped with the reason in their notes."""
+        self.ensure_one()
+        self._check_can_send()
+        recipients_by_target = self._get_mail_recipients(targets, pending_only=True)
+        mail_by_partner, skipped = self._send_messages(recipients_by_target)
 
         final = self._get_launch_state()
         skipped_state = self.env["marketing.target.state"]._get_by_kind("skipped") or final
-        sent_contacts = targets.contact_ids.filtered(lambda c: c.partner_id.id in mail_by_partner)
+        attempted = targets.contact_ids.filtered(lambda c: c.state_id.kind == "todo")
+        sent_contacts = attempted.filtered(lambda c: c.partner_id.id in mail_by_partner)
         sent_contacts.write({"state_id": final.id})
-        (targets.contact_ids - sent_contacts).write({"state_id": skipped_state.id})
+        (attempted - sent_contacts).write({"state_id": skipped_state.id})
         sent_targets = targets.filtered(
-            lambda t: any(p in mail_by_partner for p in recipients_by_target[t]._ids)
+            lambda t: (
+                any(p in mail_by_partner for p in recipients_by_target[t]._ids)
+                or any(c.state_id == final for c in t.contact_ids)
+            )
         )
         sent_targets.write({"state_id": final.id})
         self._set_target_messages(sent_targets, recipients_by_target, mail_by_partner)
         skipped_targets = targets - sent_targets
         skipped_targets.write({"state_id": skipped_state.id})
         for target in skipped_targets:
-            reasons = "\n".join(skipped[p.id] for p in recipients_by_target[target])
-            target.notes = f"{target.notes}\n{reasons}" if target.notes else reasons
+            reasons = "\n".join(
+                skipped[p.id] for p in recipients_by_target[target] if p.id in skipped
+            )
+            if reasons:
+                target.notes = f"{target.notes}\n{reasons}" if target.notes else reasons
 
         self._generate_events(sent_targets)
         if self.operation_id.attach_message_to_event:
-            self._attach_messages_to_events(sent_targets, recipients_by_target, mail_by_partner)
-        self.last_launch_summary = self._get_launch_summary(len(mails), skipped)
+            self._attach_messages_to_events(sent_targets, mail_by_partner)
         return targets
+
+    def _launch_contacts_emailing(self, contacts):
+        return self._launch_contact_messages(contacts)
+
+    def _launch_contact_messages(self, contacts):
+        """Launch this step for ``contacts`` only (targeted contacts of its targets): each of
+        them still to process gets its message at once and takes the final status, or the
+        skipped one; their partners are left to ``marketing.operation.target.contact``."""
+        self.ensure_one()
+        self._check_can_send()
+        contacts = contacts.filtered(lambda c: c.state_id.kind == "todo")
+        recipients_by_target = {
+            target: target_contacts.partner_id
+            for target, target_contacts in contacts.grouped("target_id").items()
+        }
+        mail_by_partner, _skipped = self._send_messages(recipients_by_target)
+        final = self._get_launch_state()
+        skipped_state = self.env["marketing.target.state"]._get_by_kind("skipped") or final
+        sent = contacts.filtered(lambda c: c.partner_id.id in mail_by_partner)
+        sent.write({"state_id": final.id})
+        (contacts - sent).write({"state_id": skipped_state.id})
+        self._set_target_messages(
+            sent.target_id.filtered(lambda t: not t.message_id),
+            recipients_by_target,
+            mail_by_partner,
+        )
+        return contacts
 
     def _set_target_messages(self, targets, recipients_by_target, mail_by_partner):
         """Store on each of ``targets`` the message sent to its first recipient, in one update."""
@@ -337,7 +476,11 @@ class MarketingOperationStep(models.Model):
         }
         target_ids, message_ids = [], []
         for target in targets:
-            first = next(p for p in recipients_by_target[target]._ids if p in message_by_partner)
+            first = next(
+                (p for p in recipients_by_target[target]._ids if p in message_by_partner), None
+            )
+            if first is None or target.message_id:
+                continue
             target_ids.append(target.id)
             message_ids.append(message_by_partner[first])
         if not target_ids:
@@ -382,11 +525,27 @@ class MarketingOperationStep(models.Model):
         )
         return message.as_bytes()
 
-    def _attach_messages_to_events(self, targets, recipients_by_target, mail_by_partner):
-        """Give the event or activity generated for each of ``targets`` the message sent to it:
-        its body, and an ``.eml`` attachment of it."""
+    def _attach_messages_to_events(self, targets, mail_by_partner):
+        """Give the event or activity generated for each of ``targets`` the messages sent to it
+        (``mail_by_partner``, and those its contacts got when launched one by one): their body,
+        and an ``.eml`` attachment of each."""
         if self.event_mode == "none":
             return
+        recipients_by_target = self._get_mail_recipients(targets)
+        earlier = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("marketing_step_id", "=", self.id),
+                    ("model", "=", "res.partner"),
+                    ("res_id", "in", targets.contact_ids.partner_id.ids),
+                    ("res_id", "not in", list(mail_by_partner)),
+                ],
+                order="id",
+            )
+        )
+        mail_by_partner = {**{mail.res_id: mail for mail in earlier}, **mail_by_partner}
         records_by_target = {}
         if self.event_mode == "meeting":
             records_by_target = {target: target.event_id for target in targets if target.event_id}

@@ -11,7 +11,13 @@ class MarketingOperationStep(models.Model):
     _inherit = "marketing.operation.step"
 
     def _launch_faxing(self, targets):
-        if not self.company_id.marketing_fax_gateway_domain:
+        return self._launch_messages(targets)
+
+    def _launch_contacts_faxing(self, contacts):
+        return self._launch_contact_messages(contacts)
+
+    def _check_can_send(self):
+        if self.kind == "faxing" and not self.company_id.marketing_fax_gateway_domain:
             raise UserError(
                 _(
                     "Set the email-to-fax gateway domain of %(company)s in the settings before "
@@ -20,7 +26,7 @@ class MarketingOperationStep(models.Model):
                     step=self.name,
                 )
             )
-        return self._launch_messages(targets)
+        return super()._check_can_send()
 
     def _get_fax_address(self, partner):
         """The gateway address of ``partner``'s fax number, or False without a number."""

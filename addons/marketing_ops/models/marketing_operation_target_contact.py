@@ -50,11 +50,16 @@ class MarketingOperationTargetContact(models.Model):
         return _("Confidential target")
 
     def action_launch(self):
-        """Launch the step for these contacts only; a partner takes the final status when all
-        its contacts have it."""
+        """Launch the step for these contacts only: what the step sends to a contact goes at
+        once (``_launch_contacts_<kind>`` of the step, when its kind sends), each contact once;
+        a partner takes the final status when all its contacts have it."""
         for step, contacts in self.grouped("step_id").items():
             final = step._get_launch_state()
-            contacts.write({"state_id": final.id})
+            launch = getattr(step, f"_launch_contacts_{step.kind}", None) if step.kind else None
+            if launch:
+                launch(contacts)
+            else:
+                contacts.write({"state_id": final.id})
             targets = contacts.target_id.filtered(
                 lambda t, final=final: (
                     t.state_id != final and all(c.state_id == final for c in t.contact_ids)

@@ -67,6 +67,7 @@ HOST_FIELDS = {
     "ir.actions.report": (),
     "mail.template": (),
     "mailing.trace": (),
+    "mail.mail": (),
 }
 
 

@@ -22,6 +22,44 @@ Message-ID: {msg_id}
 Count me in for the open house.
 """
 
+BOUNCE = """Return-Path: <>
+From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+To: {to}
+Subject: {subject}
+Date: Fri, 10 Aug 2026 14:20:00 +0000
+Message-Id: {msg_id}
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="DSN-BOUNDARY"
+
+--DSN-BOUNDARY
+Content-Type: text/plain; charset=us-ascii
+
+Your message to {bounced} could not be delivered: no such mailbox.
+
+--DSN-BOUNDARY
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; {bounced}
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 No such mailbox
+
+--DSN-BOUNDARY
+Content-Type: message/rfc822
+
+Message-Id: {original_msg_id}
+Subject: {original_subject}
+From: marketing@example.com
+To: {bounced}
+
+The original message.
+
+--DSN-BOUNDARY--
+"""
+
 
 class SendingCase(MarketingOpsCase, MailCase):
     """Partners with and without addresses, a template reading the operation, the step and an
@@ -152,6 +190,207 @@ class TestStepEmailing(SendingCase):
         )
         self.assertIn("Count me in", str(reply.body))
         self.assertEqual(step.email_replied_count, 1)
+
+    def send_step(self, step):
+        """Launch ``step`` and send its mails through the host's mail queue (mocked)."""
+        with self.mock_mail_gateway():
+            step.action_launch()
+            self.mails_of(step).send()
+
+    def bounce(self, mail, address):
+        self.format_and_process(
+            BOUNCE,
+            "MAILER-DAEMON@mx.example.net",
+            "bounces@example.com",
+            subject=f"Undelivered Mail Returned to Sender {mail.id}",
+            bounced=address,
+            original_msg_id=mail.message_id,
+            original_subject=mail.subject,
+            target_model="res.partner",
+        )
+
+    @users("mo_test_user")
+    def test_traces_count_in_the_operation_campaign_under_the_step_source(self):
+        step = self.emailing_step()
+        step._add_targets(self.globex | self.alice)
+        self.send_step(step)
+        traces = self.env["mailing.trace"].sudo().search([("marketing_step_id", "=", step.id)])
+        self.assertEqual(len(traces), 2)
+        campaign = self.operation.utm_campaign_id
+        self.assertEqual(traces.campaign_id, campaign)
+        self.assertTrue(step.utm_source_id)
+        self.assertEqual(traces.source_id, step.utm_source_id)
+        self.assertEqual(step.utm_source_id.name, "Open house: Invitation email")
+        # the campaign's statistics count them: both delivered
+        campaign = campaign.sudo()
+        self.env.flush_all()
+        campaign.invalidate_recordset()
+        self.assertEqual(set(traces.mapped("trace_status")), {"sent"})
+        self.assertEqual(campaign.received_ratio, 100)
+        self.assertIn(self.globex.id, campaign._get_mailing_recipients()[campaign.id])
+        # a second step of the operation has its own source, the same campaign
+        second = self.emailing_step("Reminder")
+        second._add_targets(self.globex)
+        self.send_step(second)
+        self.assertNotEqual(second.utm_source_id, step.utm_source_id)
+        self.assertEqual(
+            self.env["mailing.trace"].sudo().search_count([("campaign_id", "=", campaign.id)]), 3
+        )
+
+    @users("mo_test_user")
+    def test_source_of_a_confidential_operation_is_neutral(self):
+        step = self.emailing_step("Secret pricing")
+        step._add_targets(self.globex)
+        self.template.sudo().write(
+            {"subject": "{{ operation_name }}", "body_html": "<p><t t-out='step_name'/></p>"}
+        )
+        self.send_step(step)
+        self.assertIn("Open house", step.utm_source_id.name)
+        # the operation becomes confidential: its next sending renames the source neutrally
+        self.operation.sudo().write({"is_confidential": True, "code": "X1"})
+        step.target_ids.sudo().write({"state_id": self.state_todo.id})
+        self.send_step(step)
+        for secret in ("Open house", "Secret pricing", "X1"):
+            self.assertNotIn(secret, step.utm_source_id.name)
+        other = self.emailing_step("Secret follow-up")
+        other._add_targets(self.globex)
+        self.send_step(other)
+        for secret in ("Open house", "Secret follow-up", "X1"):
+            self.assertNotIn(secret, other.utm_source_id.name)
+        self.assertNotEqual(other.utm_source_id, step.utm_source_id)
+
+    @users("mo_test_user")
+    def test_bounces_land_on_the_partner_and_count(self):
+        step = self.emailing_step()
+        dana = self.Partner.create({"name": "Dana Test", "email": "dana@example.com"})
+        step._add_targets(self.globex | dana)
+        self.send_step(step)
+        mail = self.mails_of(step).filtered(lambda m: m.res_id == self.globex.id)
+        self.bounce(mail, "info@globex.example.com")
+        trace = self.env["mailing.trace"].sudo().search([("mail_mail_id_int", "=", mail.id)])
+        self.assertEqual(trace.trace_status, "bounce")
+        self.assertIn("no such mailbox", trace.failure_reason or "")
+        self.assertEqual(self.globex.sudo().message_bounce, 1)
+        self.assertEqual(dana.sudo().message_bounce, 0)
+        step.invalidate_recordset()
+        self.assertEqual(step.email_bounced_count, 1)
+        campaign = self.operation.utm_campaign_id.sudo()
+        self.env.flush_all()
+        campaign.invalidate_recordset()
+        self.assertEqual(campaign.bounced_ratio, 50)
+        self.assertEqual(campaign.received_ratio, 50)
+
+    @users("mo_test_user")
+    def test_contact_launched_alone_gets_its_mail_at_once(self):
+        self.carol.email = "carol@example.com"
+        step = self.emailing_step()
+        step._add_targets(self.alice | self.carol)
+        target = self.target(step, self.acme)
+        alice, carol = (
+            target.contact_ids.filtered(lambda c, p=p: c.partner_id == p)
+            for p in (self.alice, self.carol)
+        )
+        with self.mock_mail_gateway():
+            alice.action_launch()
+        self.assertEqual(self.mails_of(step).mapped("res_id"), [self.alice.id])
+        self.assertEqual(alice.state_id, self.state_ok)
+        self.assertEqual(target.message_id, self.mails_of(step).mail_message_id)
+        # the partner waits for its other contact
+        self.assertEqual(target.state_id, self.state_todo)
+        self.assertEqual(carol.state_id, self.state_todo)
+        # launched again, the contact gets nothing more
+        with self.mock_mail_gateway():
+            alice.action_launch()
+        self.assertEqual(len(self.mails_of(step)), 1)
+        # the last contact launched: its mail goes, and the partner takes the final status
+        with self.mock_mail_gateway():
+            carol.action_launch()
+        mails = self.mails_of(step)
+        self.assertEqual(sorted(mails.mapped("res_id")), sorted([self.alice.id, self.carol.id]))
+        self.assertEqual(carol.state_id, self.state_ok)
+        self.assertEqual(target.state_id, self.state_ok)
+
+    @users("mo_test_user")
+    def test_contact_then_its_partner_each_contact_one_mail(self):
+        self.carol.email = "carol@example.com"
+        call = self.env.ref("mail.mail_activity_data_call")
+        step = self.emailing_step(event_mode="activity", activity_type_id=call.id)
+        self.operation.sudo().attach_message_to_event = True
+        step._add_targets(self.alice | self.carol)
+        target = self.target(step, self.acme)
+        alice = target.contact_ids.filtered(lambda c: c.partner_id == self.alice)
+        with self.mock_mail_gateway():
+            alice.action_launch()
+        self.assertEqual(len(self.mails_of(step)), 1)
+        with self.mock_mail_gateway():
+            target.action_launch()
+        mails = self.mails_of(step)
+        self.assertEqual(sorted(mails.mapped("res_id")), sorted([self.alice.id, self.carol.id]))
+        self.assertEqual(target.contact_ids.state_id, self.state_ok)
+        self.assertEqual(target.state_id, self.state_ok)
+        self.assertEqual(
+            target.message_id, mails.filtered(lambda m: m.res_id == self.alice.id).mail_message_id
+        )
+        self.assertIn("1 messages queued", step.last_launch_summary)
+        # the partner's activity carries both messages
+        activity = (
+            self.env["mail.activity"]
+            .sudo()
+            .search([("marketing_step_id", "=", step.id), ("res_id", "=", self.acme.id)])
+        )
+        self.assertEqual(len(activity.attachment_ids), 2)
+        self.assertIn("Dear Alice Acme", str(activity.note))
+        self.assertIn("Dear Carol Acme", str(activity.note))
+
+    @users("mo_test_user")
+    def test_confidential_operation_template_cannot_print_its_names(self):
+        self.operation.sudo().write({"is_confidential": True, "code": "X1"})
+        step = self.emailing_step()
+        step._add_targets(self.globex)
+        with self.assertRaisesRegex(UserError, "operation_name and step_name") as caught:
+            step.action_launch()
+        self.assertIn("operation.name", str(caught.exception))
+        self.assertIn("step.name", str(caught.exception))
+        self.assertFalse(self.mails_of(step))
+        self.assertEqual(self.target(step, self.globex).state_id, self.state_todo)
+        # other spellings are refused too
+        for expression in (
+            "{{ targets[object.id].operation_id.display_name }}",
+            "{{ step.parent_id.name }}",
+            "{{ operation['code'] }}",
+        ):
+            self.template.sudo().subject = expression
+            self.template.sudo().body_html = "<p>Hello</p>"
+            with self.assertRaisesRegex(UserError, "operation_name and step_name"):
+                step.action_launch()
+        # a contact launched alone is refused the same way
+        self.template.sudo().subject = "{{ operation.name }}"
+        step._add_targets(self.alice)
+        contact = self.target(step, self.acme).contact_ids
+        with self.assertRaisesRegex(UserError, "operation_name and step_name"):
+            contact.action_launch()
+        # with the neutral names the step sends, and tells nothing
+        self.template.sudo().write(
+            {
+                "subject": "{{ operation_name }}: {{ object.name }}",
+                "body_html": "<p><t t-out='step_name'/> of <t t-out='operation_name'/></p>",
+            }
+        )
+        with self.mock_mail_gateway():
+            step.action_launch()
+        mail = self.mails_of(step).filtered(lambda m: m.res_id == self.globex.id)
+        for secret in ("Open house", "Invitation email", "X1"):
+            self.assertNotIn(secret, mail.subject)
+            self.assertNotIn(secret, str(mail.body_html))
+        self.assertIn("Confidential step", str(mail.body_html))
+
+    def test_public_operation_template_may_print_its_names(self):
+        step = self.emailing_step()
+        self.assertEqual(step._get_template_name_leaks(), ["operation.name", "step.name"])
+        step._add_targets(self.globex)
+        with self.mock_mail_gateway():
+            step.action_launch()
+        self.assertEqual(len(self.mails_of(step)), 1)
 
     def test_emailing_without_template_is_refused(self):
         step = self.emailing_step(mail_template_id=False)
