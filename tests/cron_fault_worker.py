@@ -139,8 +139,8 @@ def instrument(registry, hold_after_chunks, pause_after_claim):
     """Report claims, chunks and commits on stdout; hold after the given chunk, or pause after
     the first claim until told to go on, if asked."""
     Trace = registry["marketing.automation.trace"]
-    Activity = registry["marketing.automation.activity"]
-    claim_due, queue_mails = Trace._claim_due, Activity._queue_mails
+    Mailing = registry["mailing.mailing"]
+    claim_due, queue_mails = Trace._claim_due, Mailing._queue_automation_mails
     state = {"claimed": 0, "chunks": 0}
 
     def _claim_due(self, limit=None):
@@ -157,8 +157,8 @@ def instrument(registry, hold_after_chunks, pause_after_claim):
                 sys.stdin.readline()
         return traces
 
-    def _queue_mails(self, mailing, traces, res_by_trace, emails):
-        mails = queue_mails(self, mailing, traces, res_by_trace, emails)
+    def _queue_automation_mails(self, *args, **kwargs):
+        mails = queue_mails(self, *args, **kwargs)
         state["chunks"] += 1
         emit("QUEUED", len(mails))
         if hold_after_chunks and state["chunks"] == hold_after_chunks:
@@ -168,7 +168,7 @@ def instrument(registry, hold_after_chunks, pause_after_claim):
         return mails
 
     Trace._claim_due = _claim_due
-    Activity._queue_mails = _queue_mails
+    Mailing._queue_automation_mails = _queue_automation_mails
     return state
 
 
