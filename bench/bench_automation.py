@@ -10,12 +10,13 @@ processes side by side (each runs the host's ``ir.cron._run_job`` loop), and cou
 queued twice for one trace (there must be none) and the traces left unprocessed.
 """
 
-import argparse
 import os
 import resource
 import subprocess
 import sys
 import time
+
+import benchlib
 
 BODY = (
     '<div class="o_layout"><p>Hello <t t-out="object.name"/>,</p>'
@@ -24,14 +25,7 @@ BODY = (
 
 
 def parse_args():
-    argv = sys.argv[1:]
-    odoo_args = []
-    if "--" in argv:
-        index = argv.index("--")
-        argv, odoo_args = argv[:index], argv[index + 1 :]
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--odoo-src", required=True)
-    parser.add_argument("--db", required=True)
+    parser = benchlib.argument_parser(__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--batch", type=int, default=5000, help="traces per cron batch")
     parser.add_argument(
@@ -43,34 +37,14 @@ def parse_args():
         default=20000,
         help="one cron process against two on N participants (0: skip)",
     )
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    return parser.parse_args(argv), odoo_args
-
-
-def peak_memory_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def create_partners(env, prefix, count):
-    env.cr.execute(
-        """
-        INSERT INTO res_partner (name, complete_name, email, email_normalized, active, type,
-                                 is_company, lang, create_date, write_date, create_uid, write_uid)
-        SELECT %(prefix)s || ' ' || n, %(prefix)s || ' ' || n,
-               %(prefix)s || '.' || n || '@bench.example.com',
-               %(prefix)s || '.' || n || '@bench.example.com',
-               TRUE, 'contact', FALSE, 'en_US', now() at time zone 'UTC', now() at time zone 'UTC', 1, 1
-          FROM generate_series(1, %(count)s) AS n
-        """,
-        {"prefix": prefix, "count": count},
-    )
-    env.cr.commit()
+    parser.add_argument("--worker", action="store_true", help=benchlib.argparse.SUPPRESS)
+    return benchlib.parse_args(parser)
 
 
 def create_campaign(env, prefix, size):
     """Partners ``prefix 1`` to ``prefix size`` and a running campaign with one email activity
     for them, committed; return (campaign, activity)."""
-    create_partners(env, prefix, size)
+    benchlib.create_partners(env, prefix, size)
     campaign = env["marketing.automation.campaign"].create(
         {
             "name": f"Bench {prefix}",
@@ -182,7 +156,7 @@ def bench_host(odoo, registry, size):
     prefix = f"host{size}"
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        create_partners(env, prefix, size)
+        benchlib.create_partners(env, prefix, size)
         res_ids = env["res.partner"].search([("name", "=like", f"{prefix} %")]).ids
         mailing = env["mailing.mailing"].create(
             {
@@ -362,11 +336,7 @@ def print_parallel(results):
 
 def main():
     args, odoo_args = parse_args()
-    sys.path.insert(0, args.odoo_src)
-    import odoo  # noqa: PLC0415 — the Odoo source is only known at run time
-    from odoo.tools import config  # noqa: PLC0415
-
-    config.parse_config([*odoo_args, "-d", args.db, "--log-level", "warn"])
+    odoo = benchlib.load_odoo(args, odoo_args)
     if args.worker:
         run_cron_worker(odoo, odoo.modules.registry.Registry(args.db))
         return
@@ -389,7 +359,7 @@ def main():
             f"{size:>12} {result['enrol_seconds']:>8.1f} {result['seconds']:>10.1f} "
             f"{result['executed'] / result['seconds']:>9.0f} "
             f"{result['queries'] / max(result['executed'], 1):>9.3f} "
-            f"{result['mails']:>8} {result['mailing_traces']:>8} {peak_memory_mb():>8.0f} "
+            f"{result['mails']:>8} {result['mailing_traces']:>8} {benchlib.peak_memory_mb():>8.0f} "
             f"{result['claim_seconds']:>8.1f} {result['first_batch']:>11.2f} "
             f"{result['last_batch']:>12.2f}",
             flush=True,

@@ -7,30 +7,18 @@ combines five conditions (two answers, two statuses, one partner filter), run by
 and a second run that adds nothing. Prints seconds, SQL queries, targets added and peak memory.
 """
 
-import argparse
 import os
-import resource
-import sys
 import time
+
+import benchlib
 
 FORMULA = "(C1 or C2) and not C3 or C4 and C5"
 
 
 def parse_args():
-    argv = sys.argv[1:]
-    odoo_args = []
-    if "--" in argv:
-        index = argv.index("--")
-        argv, odoo_args = argv[:index], argv[index + 1 :]
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--odoo-src", required=True)
-    parser.add_argument("--db", required=True)
+    parser = benchlib.argument_parser(__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100000])
-    return parser.parse_args(argv), odoo_args
-
-
-def peak_memory_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return benchlib.parse_args(parser)
 
 
 def expected(n):
@@ -275,11 +263,8 @@ def bench(odoo, registry, size):
 
 def main():
     args, odoo_args = parse_args()
-    sys.path.insert(0, args.odoo_src)
-    import odoo  # noqa: PLC0415 — the Odoo source is only known at run time
-    from odoo.tools import config  # noqa: PLC0415
-
-    config.parse_config([*odoo_args, "-d", args.db, "--log-level", "warn"])
+    odoo = benchlib.load_odoo(args, odoo_args)
+    config = odoo.tools.config
     config["sql_log_count"] = True
     registry = odoo.modules.registry.Registry(args.db)
 
@@ -303,7 +288,7 @@ def main():
         print(
             f"{size:>9} {seconds:>12.2f} {queries:>8} {result['added']:>8} "
             f"{'yes' if result['correct'] else 'NO':>8} {seconds2:>9.2f} {queries2:>11} "
-            f"{peak_memory_mb():>8.0f}  (load average {load:.1f} on {os.cpu_count()} CPUs)",
+            f"{benchlib.peak_memory_mb():>8.0f}  (load average {load:.1f} on {os.cpu_count()} CPUs)",
             flush=True,
         )
 

@@ -6,35 +6,23 @@ target) and the labels of 1,000 partners on an A4 3 x 7 sheet (PDF through wkhtm
 styles by an HTTP server of this process). Partners and targets are created set-based.
 """
 
-import argparse
 import base64
 import io
 import os
-import resource
 import socket
-import sys
 import time
+
+import benchlib
 
 TARGETS = {"export": 15.0, "letter": 20.0, "labels": 60.0}
 
 
 def parse_args():
-    argv = sys.argv[1:]
-    odoo_args = []
-    if "--" in argv:
-        index = argv.index("--")
-        argv, odoo_args = argv[:index], argv[index + 1 :]
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--odoo-src", required=True)
-    parser.add_argument("--db", required=True)
+    parser = benchlib.argument_parser(__doc__)
     parser.add_argument("--export", type=int, default=100000, help="targets exported")
     parser.add_argument("--letter", type=int, default=1000, help="targets of the merged letter")
     parser.add_argument("--labels", type=int, default=1000, help="partners on labels")
-    return parser.parse_args(argv), odoo_args
-
-
-def peak_memory_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return benchlib.parse_args(parser)
 
 
 def create_step(env, prefix, count, kind, **values):
@@ -163,12 +151,7 @@ def start_http_server(odoo):
 
 def main():
     args, odoo_args = parse_args()
-    sys.path.insert(0, args.odoo_src)
-    import odoo  # noqa: PLC0415 — the Odoo source is only known at run time
-
-    odoo.tools.config.parse_config(
-        [*odoo_args, "-d", args.db, "--db-filter", f"^{args.db}$", "--log-level", "warn"]
-    )
+    odoo = benchlib.load_odoo(args, odoo_args, "--db-filter", f"^{args.db}$")
     registry = odoo.modules.registry.Registry(args.db)
     base_url = start_http_server(odoo)
     rows = []
@@ -228,7 +211,7 @@ def main():
         verdict = "ok" if seconds <= TARGETS[key] else "SLOW"
         print(
             f"{label:<40} {seconds:>8.1f} {cpu:>6.1f} {size / 1e6:>7.1f} "
-            f"{peak_memory_mb():>8.0f} {TARGETS[key]:>6.0f} {verdict}"
+            f"{benchlib.peak_memory_mb():>8.0f} {TARGETS[key]:>6.0f} {verdict}"
         )
     print(f"load average while measured: {os.getloadavg()[0]:.1f} (2 cores)")
 

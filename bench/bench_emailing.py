@@ -7,10 +7,9 @@ sending the same template to N other partners, up to its queued ``mail.mail`` ro
 seconds, recipients per second, SQL queries per recipient and the speed-up.
 """
 
-import argparse
-import resource
-import sys
 import time
+
+import benchlib
 
 BODY = (
     '<div class="o_layout"><p>Hello <t t-out="object.name"/>,</p>'
@@ -19,39 +18,16 @@ BODY = (
 
 
 def parse_args():
-    argv = sys.argv[1:]
-    odoo_args = []
-    if "--" in argv:
-        index = argv.index("--")
-        argv, odoo_args = argv[:index], argv[index + 1 :]
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--odoo-src", required=True)
-    parser.add_argument("--db", required=True)
+    parser = benchlib.argument_parser(__doc__)
     parser.add_argument("--size", type=int, default=10000, help="targets of the emailing step")
     parser.add_argument(
         "--host", type=int, default=None, help="recipients of the host's composer (default: size)"
     )
-    return parser.parse_args(argv), odoo_args
-
-
-def peak_memory_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return benchlib.parse_args(parser)
 
 
 def create_partners(env, prefix, count):
-    env.cr.execute(
-        """
-        INSERT INTO res_partner (name, complete_name, email, email_normalized, active, type,
-                                 is_company, lang, create_date, write_date, create_uid, write_uid)
-        SELECT %(prefix)s || ' ' || n, %(prefix)s || ' ' || n,
-               %(prefix)s || '.' || n || '@bench.example.com',
-               %(prefix)s || '.' || n || '@bench.example.com',
-               TRUE, 'contact', FALSE, 'en_US', now() at time zone 'UTC', now() at time zone 'UTC', 1, 1
-          FROM generate_series(1, %(count)s) AS n
-        """,
-        {"prefix": prefix, "count": count},
-    )
-    env.cr.commit()
+    benchlib.create_partners(env, prefix, count)
     return env["res.partner"].search([("name", "=like", f"{prefix} %")])
 
 
@@ -131,11 +107,7 @@ def bench_host(odoo, registry, template_id, size):
 
 def main():
     args, odoo_args = parse_args()
-    sys.path.insert(0, args.odoo_src)
-    import odoo  # noqa: PLC0415 — the Odoo source is only known at run time
-    from odoo.tools import config  # noqa: PLC0415
-
-    config.parse_config([*odoo_args, "-d", args.db, "--log-level", "warn"])
+    odoo = benchlib.load_odoo(args, odoo_args)
     odoo.tools.config["sql_log_count"] = True
     registry = odoo.modules.registry.Registry(args.db)
     with registry.cursor() as cr:
@@ -157,7 +129,7 @@ def main():
         print(
             f"{label:>34} {result['mails']:>10} {result['seconds']:>8.1f} "
             f"{result['mails'] / result['seconds']:>8.0f} "
-            f"{result['queries'] / max(result['mails'], 1):>9.3f} {peak_memory_mb():>8.0f}",
+            f"{result['queries'] / max(result['mails'], 1):>9.3f} {benchlib.peak_memory_mb():>8.0f}",
             flush=True,
         )
     ours, host = rows
