@@ -1,5 +1,3 @@
-import uuid
-
 from markupsafe import Markup
 
 from odoo import _, api, fields, models, tools
@@ -273,10 +271,11 @@ class MailingMailing(models.Model):
 
     def _queue_automation_sms(self, traces, res_by_trace, records):
         """Queue one SMS of this mailing per marketing trace (``traces``; ``records``, those of
-        ``res_by_trace``) with its mailing trace and tracker, links shortened; return the
-        rejected traces by reason."""
+        ``res_by_trace``) through the host's SMS composer in mass mode, its mailing traces
+        then linked to the marketing traces; return the rejected traces by reason. The composer
+        applies the mailing's opt-out list and already-sent checks, shortens the links and
+        adds the opt-out link."""
         self.ensure_one()
-        model = records._name
         recipients = records._sms_get_recipients_info()
         no_number = traces.filtered(
             lambda t: not (recipients.get(res_by_trace[t.id]) or {}).get("sanitized")
@@ -295,70 +294,50 @@ class MailingMailing(models.Model):
             lambda t: recipients[res_by_trace[t.id]]["sanitized"] in blacklisted
         )
         to_send = traces - no_number - excluded
+        opted_out, duplicates = self.env["marketing.automation.trace"], to_send.browse()
         if to_send:
-            res_ids = [res_by_trace[trace_id] for trace_id in to_send.ids]
-            source = self._shorten_links_text(
-                self.body_plaintext or "", self._get_link_tracker_values()
+            trace_by_res = {res_by_trace[trace.id]: trace.id for trace in to_send}
+            composer = (
+                self.env["sms.composer"]
+                .with_context(active_id=False)
+                .create(self._send_sms_get_composer_values(list(trace_by_res)))
             )
-            bodies = self._render_template(source, model, res_ids, engine="inline_template")
-            Trace, Composer = self.env["mailing.trace"], self.env["sms.composer"]
-            base_url = self.get_base_url()
-            sms_vals_list, uuids, codes = [], [], []
-            for res_id in res_ids:
-                info = recipients[res_id]
-                sms_uuid = uuid.uuid4().hex
-                uuids.append(sms_uuid)
-                codes.append(Trace._get_random_code())
-                body = bodies.get(res_id) or ""
-                if self.sms_allow_unsubscribe:
-                    # the host's opt-out link, as its own SMS mailings add it
-                    url = f"{base_url}/sms/{self.id}/{codes[-1]}"
-                    body = f"{body}\n{Composer._get_unsubscribe_info(url)}"
-                sms_vals_list.append(
-                    {
-                        "body": body,
-                        "number": info["sanitized"],
-                        "partner_id": info["partner"].id,
-                        "mailing_id": self.id,
-                        "state": "outgoing",
-                        "uuid": sms_uuid,
-                    }
-                )
-            sms_all = self.env["sms.sms"].sudo().create(sms_vals_list)
-            for sms, body in sms_all._update_body_short_links().items():
-                if body != sms_all.browse(sms).body:
-                    sms_all.browse(sms).body = body
-            mailing_traces = (
-                self.env["mailing.trace"]
-                .sudo()
-                .create(
-                    [
-                        {
-                            "trace_type": "sms",
-                            "sms_id_int": sms.id,
-                            "sms_number": sms.number,
-                            "model": model,
-                            "res_id": res_id,
-                            "mass_mailing_id": self.id,
-                            "marketing_trace_id": trace.id,
-                            "sms_code": code,
-                        }
-                        for trace, sms, res_id, code in zip(
-                            to_send, sms_all, res_ids, codes, strict=False
-                        )
-                    ]
+            sms_all = composer._action_send_sms()
+            # the host's mailing traces, linked to the marketing traces that sent them
+            self.env.flush_all()
+            self.env.execute_query(
+                SQL(
+                    """
+                    UPDATE mailing_trace mt SET marketing_trace_id = t.trace
+                      FROM unnest(%s::int[], %s::int[]) AS t(res_id, trace)
+                     WHERE mt.mass_mailing_id = %s AND mt.sms_id_int = ANY(%s)
+                       AND mt.res_id = t.res_id
+                    """,
+                    list(trace_by_res),
+                    list(trace_by_res.values()),
+                    self.id,
+                    sms_all.ids,
                 )
             )
-            self.env["sms.tracker"].sudo().create(
-                [
-                    {"sms_uuid": sms_uuid, "mailing_trace_id": mailing_trace.id}
-                    for sms_uuid, mailing_trace in zip(uuids, mailing_traces, strict=False)
-                ]
-            )
-            sms_cron = self.env.ref("sms.ir_cron_sms_scheduler_action", raise_if_not_found=False)
-            if sms_cron:
-                sms_cron.sudo()._trigger()
+            self.env["mailing.trace"].invalidate_model(["marketing_trace_id"])
+            to_send.invalidate_recordset(["mailing_trace_ids"])
+            canceled = sms_all.filtered(lambda sms: sms.state == "canceled")
+            by_failure = {}
+            for sms in canceled:
+                by_failure.setdefault(sms.failure_type, []).extend(
+                    sms.mailing_trace_ids.marketing_trace_id.ids
+                )
+            opted_out = to_send.browse(by_failure.pop("sms_optout", []))
+            duplicates = to_send.browse([i for ids in by_failure.values() for i in ids])
+            if sms_all - canceled:
+                sms_cron = self.env.ref(
+                    "sms.ir_cron_sms_scheduler_action", raise_if_not_found=False
+                )
+                if sms_cron:
+                    sms_cron.sudo()._trigger()
         return {
             _("The record has no valid phone number."): no_number,
             _("The phone number is blacklisted."): excluded,
+            _("The phone number opted out of this mailing."): opted_out,
+            _("This mailing was already sent to this phone number."): duplicates,
         }

@@ -13,3 +13,4 @@ from . import test_campaign_utm
 from . import test_access_sweep
 from . import test_input_sweep
 from . import test_campaign_email_parity
+from . import test_campaign_sms
