@@ -1,4 +1,4 @@
-from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user
 
 
 def reachable_menu_ids(env, user):
@@ -62,15 +62,3 @@ class TestMarketingOpsInstall(TransactionCase):
         menus = self.visible_menus(employee)
         self.assertNotIn(self.env.ref("marketing_ops.marketing_ops_menu_operations").id, menus)
         self.assertNotIn(self.env.ref("mass_mailing.marketing_suite_menu_root").id, menus)
-
-
-@tagged("post_install", "-at_install")
-class TestMarketingSuiteServes(HttpCase):
-    def test_login_page(self):
-        response = self.url_open("/web/login")
-        self.assertEqual(response.status_code, 200)
-        self.assertIn(b"oe_login_form", response.content)
-
-    def test_installed(self):
-        module = self.env["ir.module.module"].search([("name", "=", "marketing_ops")])
-        self.assertEqual(module.state, "installed")
