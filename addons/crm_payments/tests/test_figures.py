@@ -1,6 +1,8 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.marketing_ops.tests.common import assert_same_queries
+
 from .common import CrmPaymentsCase
 
 
@@ -129,13 +131,6 @@ class TestPaymentFigures(CrmPaymentsCase):
             [{"lead_id": lead.id, "amount": 10.0, "partner_id": self.customer.id} for lead in leads]
         )
 
-        def queries(records):
-            records.invalidate_recordset()
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            records.mapped("payment_count")
-            return self.env.cr.sql_log_count - before
-
         self.env.flush_all()
-        self.assertEqual(queries(leads[:1]), queries(leads))
+        assert_same_queries(self, lambda records: records.mapped("payment_count"), leads[:1], leads)
         self.assertEqual(leads.mapped("payment_count"), [1] * 50)

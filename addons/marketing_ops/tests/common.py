@@ -1,6 +1,40 @@
 from odoo.tests import TransactionCase, new_test_user
 
 
+def reachable_menu_ids(env, user):
+    """Ids of the menus the web client shows to ``user``: visible and under a shown parent."""
+    menus = env["ir.ui.menu"].with_user(user).load_menus(debug=False)
+    shown, todo = set(), list(menus["root"]["children"])
+    while todo:
+        menu_id = todo.pop()
+        shown.add(menu_id)
+        todo.extend(menus[menu_id]["children"])
+    return shown
+
+
+def count_queries(env, run):
+    """Number of queries ``run()`` makes, caches emptied before and its writes flushed after."""
+    env.invalidate_all()
+    before = env.cr.sql_log_count
+    run()
+    env.flush_all()
+    return env.cr.sql_log_count - before
+
+
+def assert_same_queries(case, run, few, many, warm=None):
+    """``run(records)`` makes as many queries for ``many`` records as for ``few``; ``warm`` is run
+    first so that the caches of access rights and rules do not count in ``few``."""
+    if warm is not None:
+        count_queries(case.env, lambda: run(warm))
+    queries_for_few = count_queries(case.env, lambda: run(few))
+    queries_for_many = count_queries(case.env, lambda: run(many))
+    case.assertEqual(
+        queries_for_many,
+        queries_for_few,
+        f"{queries_for_many} queries for the many, {queries_for_few} for the few",
+    )
+
+
 class MarketingOpsCase(TransactionCase):
     """Fixtures in the words of the domain: operations, steps, partners and their contacts."""
 

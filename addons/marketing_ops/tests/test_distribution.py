@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from .common import MarketingOpsCase
+from .common import MarketingOpsCase, assert_same_queries
 
 
 class DistributionCase(MarketingOpsCase):
@@ -336,15 +336,14 @@ class TestDistributionQueries(DistributionCase):
         warm, *_ = self.scenario(10)
         small, small_catalogue, _small_reminder = self.scenario(100)
         large, large_catalogue, large_reminder = self.scenario(1000)
-        warm.with_user(self.user).action_distribute()
-        self.env.invalidate_all()
-        before = self.cr.sql_log_count
-        small.with_user(self.user).action_distribute()
-        queries = self.cr.sql_log_count - before
+        assert_same_queries(
+            self,
+            lambda step: step.with_user(self.user).action_distribute(),
+            few=small,
+            many=large,
+            warm=warm,
+        )
         self.assertEqual(len(small_catalogue.target_ids), 50)
-        self.env.invalidate_all()
-        with self.assertQueryCount(queries):
-            large.with_user(self.user).action_distribute()
         self.assertEqual(len(large_catalogue.target_ids), 500)
         self.assertEqual(len(large_reminder.target_ids), 500)
 

@@ -1,15 +1,6 @@
 from odoo.tests import TransactionCase, new_test_user
 
-
-def reachable_menu_ids(env, user):
-    """Ids of the menus the web client shows to ``user``: visible and under a shown parent."""
-    menus = env["ir.ui.menu"].with_user(user).load_menus(debug=False)
-    shown, todo = set(), list(menus["root"]["children"])
-    while todo:
-        menu_id = todo.pop()
-        shown.add(menu_id)
-        todo.extend(menus[menu_id]["children"])
-    return shown
+from .common import reachable_menu_ids
 
 
 class TestMarketingOpsInstall(TransactionCase):

@@ -6,7 +6,7 @@ from odoo.tests import RecordCapturer, new_test_user, users
 
 from odoo.addons.mail.tests.common import MailCase
 
-from .common import MarketingOpsCase
+from .common import MarketingOpsCase, assert_same_queries
 
 REPLY = """Return-Path: {return_path}
 To: {to}
@@ -427,19 +427,13 @@ class TestStepEmailing(SendingCase):
             step._add_targets(chunk)
             steps.append(step)
 
-        def launch(step):
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            step.with_user(self.user).action_launch()
-            self.env.flush_all()
-            return self.env.cr.sql_log_count - before
-
-        launch(steps[0])
-        queries_for_ten = launch(steps[1])
-        with self.assertQueryCount(queries_for_ten):
-            queries_for_hundred = launch(steps[2])
-        self.assertEqual(queries_for_hundred, queries_for_ten)
+        assert_same_queries(
+            self,
+            lambda step: step.with_user(self.user).action_launch(),
+            few=steps[1],
+            many=steps[2],
+            warm=steps[0],
+        )
         self.assertEqual(len(self.mails_of(steps[1])), 10)
         self.assertEqual(len(self.mails_of(steps[2])), 100)
 
