@@ -315,13 +315,19 @@ class MarketingOperationStep(models.Model):
         self.env["marketing.operation.target.contact"].create(contact_vals)
         return new_targets, refused
 
-    def _get_targets_from(self, source_steps, only_processed=False):
-        """Partners and contacts targeted in ``source_steps`` (of any operation)."""
+    def _get_targets_from_domain(self, source_steps, only_processed=False):
+        """Domain of the targets of ``source_steps`` whose partners ``_get_targets_from`` takes."""
         domain = [("step_id", "in", source_steps.ids)]
         if only_processed:
             # "processed, stop" targets are done and go no further
             domain.append(("state_id.kind", "in", ("ok", "skipped")))
-        targets = self.env["marketing.operation.target"].search(domain)
+        return domain
+
+    def _get_targets_from(self, source_steps, only_processed=False):
+        """Partners and contacts targeted in ``source_steps`` (of any operation)."""
+        targets = self.env["marketing.operation.target"].search(
+            self._get_targets_from_domain(source_steps, only_processed)
+        )
         return targets.partner_id | targets.contact_ids.partner_id
 
     # ---- Launch -------------------------------------------------------------------------------------

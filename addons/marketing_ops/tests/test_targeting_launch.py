@@ -1,7 +1,7 @@
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, users
 
-from .common import MarketingOpsCase
+from .common import MarketingOpsCase, assert_same_queries
 
 
 class TestTargetingAndLaunch(MarketingOpsCase):
@@ -45,6 +45,53 @@ class TestTargetingAndLaunch(MarketingOpsCase):
         wizard = self.targeting(source="lead", filter_domain="[('name', 'like', 'Lead ')]")
         wizard.action_apply()
         self.assertEqual(self.targets_of(self.step), {self.globex: set(), self.acme: {self.alice}})
+
+    @users("mo_test_user")
+    def test_partners_found_are_counted_without_loading_them(self):
+        self.env["crm.lead"].sudo().create(
+            [
+                {"name": "Lead Globex", "partner_id": self.globex.id, "type": "lead"},
+                {"name": "Lead Globex again", "partner_id": self.globex.id, "type": "lead"},
+                {"name": "Lead Alice", "partner_id": self.alice.id, "type": "opportunity"},
+                {"name": "Lead without partner", "type": "lead"},
+            ]
+        )
+        other_step = self.create_step(self.create_operation("Last year"), "Invitation")
+        other_step.sudo()._add_targets(self.alice | self.bob | self.globex | self.solo)
+        other_step.sudo().target_ids.filtered(
+            lambda t: t.partner_id == self.globex
+        ).state_id = self.state_ok
+        companies = "[('name', 'in', ('Acme Test', 'Globex Test'))]"
+        for values, count in (
+            ({"filter_domain": companies}, 2),
+            ({"source": "lead", "filter_domain": "[('name', 'like', 'Lead ')]"}, 2),
+            ({"source": "step", "source_step_id": other_step.id}, 5),
+            ({"source": "step", "source_step_id": other_step.id, "only_processed": True}, 1),
+        ):
+            with self.subTest(**values):
+                wizard = self.targeting(**values)
+                self.assertEqual(wizard.partner_count, count)
+                self.assertEqual(len(wizard._get_partners()), count)
+
+        many = (
+            self.env["res.partner"]
+            .sudo()
+            .create([{"name": f"Zeta Count {i}", "is_company": True} for i in range(60)])
+        )
+        wizards = {}
+        for size in (2, 60):
+            step = self.create_step(self.create_operation(f"Zeta {size}"), "Mailing")
+            step.sudo()._add_targets(many[:size])
+            wizards[size] = (
+                self.targeting(filter_domain=f"[('id', 'in', {many[:size].ids})]"),
+                self.targeting(source="step", source_step_id=step.id),
+            )
+
+        def count(both):
+            self.assertEqual(both[0].partner_count, both[1].partner_count)
+
+        assert_same_queries(self, count, wizards[2], wizards[60], warm=wizards[2])
+        self.assertEqual(wizards[60][0].partner_count, 60)
 
     def test_kinds_not_targeted_are_refused(self):
         self.operation.write({"target_individuals": False})
