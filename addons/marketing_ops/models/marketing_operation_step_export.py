@@ -66,7 +66,7 @@ class MarketingOperationStep(models.Model):
             sheet.set_column(col, col, max(12, len(column.name) + 2))
         sheet.freeze_panes(1, 0)
         row = 1
-        self.env.flush_all()
+        self._flush_export_chains(chains)
         Target = targets.with_context(active_test=False).browse()
         for start in range(0, len(targets), self._export_batch_size):
             batch = Target.browse(targets._ids[start : start + self._export_batch_size])
@@ -105,6 +105,15 @@ class MarketingOperationStep(models.Model):
             sheet.write_number(row, col, value)
         else:
             sheet.write_string(row, col, str(value))
+
+    def _flush_export_chains(self, chains):
+        """Write the pending values of the fields the export reads in SQL along ``chains``."""
+        self.env["marketing.operation.target"].flush_model()
+        for chain in chains:
+            for field in self._expand_chain(chain) or ():
+                self.env[field.model_name].flush_model([field.name])
+                if field.type == "one2many":
+                    self.env[field.comodel_name].flush_model([field.inverse_name])
 
     def _expand_chain(self, chain):
         """``chain`` with its related fields replaced by the fields they follow, or None when a

@@ -148,7 +148,12 @@ class MarketingOperationStep(models.Model):
         destinations = self.browse().union(*by_destination)
         destinations.check_access("write")
         self.env["marketing.operation.target"].check_access("create")
-        self.env.flush_all()
+        # the statements read targets, their contacts and partners, and insert targets and contacts
+        self.env["marketing.operation.target"].flush_model()
+        self.env["marketing.operation.target.contact"].flush_model()
+        self.env["res.partner"].flush_model(
+            ["name", "ref", "is_company", "email", "city", "country_id", "category_id"]
+        )
         for destination, target_ids in by_destination.items():
             results[destination] = destination._insert_targets_from(sorted(target_ids))
         for model in ("marketing.operation.target", "marketing.operation.target.contact"):
