@@ -18,6 +18,7 @@
         "views/res_partner_views.xml",
         "views/marketing_operation_views.xml",
         "views/crm_sales_budget_views.xml",
+        "report/crm_sales_budget_report_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/crm_lead_instalment_views.xml",
         "views/crm_payments_menus.xml",
