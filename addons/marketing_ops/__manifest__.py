@@ -12,7 +12,7 @@
         "security/ir.model.access.csv",
         "security/marketing_ops_security.xml",
         "data/marketing_ops_data.xml",
-        "data/marketing_ops_cron.xml",
+        "data/ir_cron_data.xml",
         "views/marketing_operation_views.xml",
         "views/marketing_operation_step_views.xml",
         "views/marketing_operation_step_phoning_views.xml",

@@ -121,7 +121,7 @@ class TestPaymentStates(CrmPaymentsCase):
     def test_overdue_cron_batches(self):
         payments = self.create_payment() | self.create_payment() | self.create_payment()
         payments.action_confirm()
-        cron = self.env.ref("crm_payments.crm_payment_cron_overdue")
+        cron = self.env.ref("crm_payments.ir_cron_crm_payment_overdue")
         cron, progress = cron._add_progress()
         Payment = self.env["crm.payment"].with_context(ir_cron_progress_id=progress.id)
         with freeze_time(self.days(11)):

@@ -65,7 +65,7 @@ class MarketingOperationStep(models.Model):
         self.last_launch_summary = _(
             "%(count)s targets queued: they are launched in the background.", count=len(targets)
         )
-        self.env.ref("marketing_ops.ir_cron_marketing_step_launch").sudo()._trigger()
+        self.env.ref("marketing_ops.ir_cron_marketing_operation_step_launch").sudo()._trigger()
         return targets.browse()
 
     @api.model

@@ -597,7 +597,7 @@ class TestBackgroundLaunch(SendingCase):
     def test_large_launch_runs_in_bounded_batches(self):
         step = self.emailing_step()
         step._add_targets(self.partners)
-        cron = self.env.ref("marketing_ops.ir_cron_marketing_step_launch")
+        cron = self.env.ref("marketing_ops.ir_cron_marketing_operation_step_launch")
         triggers = self.env["ir.cron.trigger"].sudo()
         with RecordCapturer(triggers, [("cron_id", "=", cron.id)]) as capture:
             step.with_user(self.user).action_launch()
