@@ -126,13 +126,15 @@ class MarketingOperationCondition(models.Model):
                             code=condition.code,
                         )
                     )
-                if condition.question_id.survey_id != condition.transition_id.step_id.survey_id:
+                # who may edit a transition checks its question without rights on surveys
+                question = condition.question_id.sudo()
+                if question.survey_id != condition.transition_id.step_id.survey_id:
                     raise ValidationError(
                         _(
                             "Condition %(code)s: question %(question)s is not in the "
                             "questionnaire of step %(step)s.",
                             code=condition.code,
-                            question=condition.question_id.title,
+                            question=question.title,
                             step=condition.transition_id.step_id.name,
                         )
                     )
