@@ -7,3 +7,4 @@ from . import test_multi_company
 from . import test_ui
 from . import test_access_sweep
 from . import test_input_sweep
+from . import test_use_case_trade_show
