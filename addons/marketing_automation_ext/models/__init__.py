@@ -1,4 +1,5 @@
 from . import marketing_automation_campaign
+from . import marketing_automation_campaign_enrol
 from . import marketing_automation_activity
 from . import marketing_automation_activity_action
 from . import marketing_automation_participant

@@ -451,12 +451,19 @@ class MarketingAutomationCampaign(models.Model):
         Model = self.env[self.model_name]
         query = Model._search(self._get_target_domain())
         participant_table = SQL.identifier("marketing_automation_participant")
+        # with re-entry, only a running participation keeps the record (or its value) out
+        in_campaign = SQL("p.is_test IS NOT TRUE")
+        self.env["marketing.automation.participant"].flush_model(
+            ["campaign_id", "res_id", "is_test", "state", "unique_value"]
+        )
+        if self.allow_reentry:
+            in_campaign = SQL("p.is_test IS NOT TRUE AND p.state = 'running'")
         exclusion = SQL(
-            "NOT EXISTS (SELECT 1 FROM %s p WHERE p.campaign_id = %s AND p.res_id = %s"
-            " AND p.is_test IS NOT TRUE)",
+            "NOT EXISTS (SELECT 1 FROM %s p WHERE p.campaign_id = %s AND p.res_id = %s AND %s)",
             participant_table,
             self.id,
             SQL.identifier(Model._table, "id"),
+            in_campaign,
         )
         query.add_where(exclusion)
         if self.unique_field_id:
@@ -464,10 +471,11 @@ class MarketingAutomationCampaign(models.Model):
             query.add_where(
                 SQL(
                     "NOT EXISTS (SELECT 1 FROM %s p WHERE p.campaign_id = %s"
-                    " AND p.unique_value = (%s)::varchar AND p.is_test IS NOT TRUE)",
+                    " AND p.unique_value = (%s)::varchar AND %s)",
                     participant_table,
                     self.id,
                     field_sql,
+                    in_campaign,
                 )
             )
             # the first record of each value enters; records without a value cannot be
@@ -503,7 +511,7 @@ class MarketingAutomationCampaign(models.Model):
         """Enrol the matching records of running campaigns; return the number enrolled."""
         total = 0
         now = fields.Datetime.now()
-        for campaign in self.filtered(lambda c: c.state == "running"):
+        for campaign in self.filtered(lambda c: c.state == "running" and c.enrol_by_filter):
             res_ids = campaign._get_enrol_candidate_ids(limit=limit)
             if res_ids:
                 campaign._create_participants(res_ids)
@@ -564,7 +572,7 @@ class MarketingAutomationCampaignCron(models.Model):
         """Enrol the matching records of running campaigns, a bounded number per campaign and
         call; report progress so that the cron runner calls again while some are left."""
         limit = self.env["marketing.automation.trace"]._get_batch_size() * 5
-        campaigns = self.search([("state", "=", "running")])
+        campaigns = self.search([("state", "=", "running"), ("enrol_by_filter", "=", True)])
         done, remaining = 0, 0
         for campaign in campaigns:
             # one campaign that fails (a filter on a field removed since) is rolled back and

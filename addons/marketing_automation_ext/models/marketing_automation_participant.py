@@ -30,17 +30,20 @@ class MarketingAutomationParticipant(models.Model):
         string="Enrolment Date", default=fields.Datetime.now, required=True
     )
     is_test = fields.Boolean(string="Test", index=True)
+    removal_reason = fields.Text(readonly=True, help="Why the participant left the campaign.")
     unique_value = fields.Char(help="Value of the campaign's unique field when enrolled.")
     trace_ids = fields.One2many("marketing.automation.trace", "participant_id")
     trace_count = fields.Integer(compute="_compute_trace_count")
 
     def init(self):
-        # one real participant per record and campaign; test participants are free
+        # one running real participant per record and campaign (a record that left or
+        # completed may enter again where the campaign allows it); test participants are free
         self.env.cr.execute(
             """
-            CREATE UNIQUE INDEX IF NOT EXISTS marketing_automation_participant_record_uniq
+            DROP INDEX IF EXISTS marketing_automation_participant_record_uniq;
+            CREATE UNIQUE INDEX IF NOT EXISTS marketing_automation_participant_running_uniq
                 ON marketing_automation_participant (campaign_id, res_id)
-             WHERE is_test IS NOT TRUE
+             WHERE is_test IS NOT TRUE AND state = 'running'
             """
         )
 
@@ -77,11 +80,16 @@ class MarketingAutomationParticipant(models.Model):
             participant.trace_count = counts.get(participant.id, 0)
 
     def action_remove(self):
-        self.write({"state": "removed"})
+        self._remove(_("Removed by %(user)s.", user=self.env.user.name))
+        return True
+
+    def _remove(self, reason):
+        """Take these participants out of their campaign for ``reason``: state removed, their
+        scheduled traces canceled."""
+        self.write({"state": "removed", "removal_reason": reason})
         self.env["marketing.automation.trace"].search(
             [("participant_id", "in", self.ids), ("state", "=", "scheduled")]
         ).write({"state": "canceled", "state_msg": _("The participant was removed.")})
-        return True
 
     def action_open_record(self):
         self.ensure_one()

@@ -14,3 +14,4 @@ from . import test_access_sweep
 from . import test_input_sweep
 from . import test_campaign_email_parity
 from . import test_campaign_sms
+from . import test_campaign_enrolment
