@@ -444,12 +444,16 @@ class MarketingAutomationCampaign(models.Model):
             domain = expression.AND([domain, [("company_id", "in", [False, self.company_id.id])]])
         return domain
 
-    def _get_enrol_candidate_ids(self, limit=None):
-        """Ids of the records that match the filter and are not participants yet, deduplicated
-        on the unique field (among themselves and against the existing participants)."""
+    def _get_enrol_candidate_ids(self, limit=None, res_ids=None):
+        """Ids of the records (among ``res_ids`` if given) that match the filter and are not
+        participants yet, deduplicated on the unique field (among themselves and against the
+        existing participants)."""
         self.ensure_one()
         Model = self.env[self.model_name]
-        query = Model._search(self._get_target_domain())
+        domain = self._get_target_domain()
+        if res_ids is not None:
+            domain = expression.AND([[("id", "in", list(res_ids))], domain])
+        query = Model._search(domain)
         participant_table = SQL.identifier("marketing_automation_participant")
         # with re-entry, only a running participation keeps the record (or its value) out
         in_campaign = SQL("p.is_test IS NOT TRUE")

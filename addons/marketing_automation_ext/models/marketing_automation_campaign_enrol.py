@@ -1,4 +1,14 @@
-from odoo import fields, models
+import logging
+
+from odoo import _, api, fields, models, tools
+from odoo.osv import expression
+
+from .marketing_automation_campaign import TRANSIENT_ERRORS
+
+_logger = logging.getLogger(__name__)
+
+# fields of a campaign that decide which campaigns enrol on change, and on which models
+RULE_FIELDS = {"state", "enrol_on_change", "model_id", "active"}
 
 
 class MarketingAutomationCampaignEnrol(models.Model):
@@ -26,3 +36,170 @@ class MarketingAutomationCampaignEnrol(models.Model):
         "participant); without it, a record enters once. With the filter mode, a record "
         "that still matches enters again at the next enrolment after it completed.",
     )
+
+    last_error_origin = fields.Selection(
+        selection_add=[("rules", "Enrolment on change")], ondelete={"rules": "set null"}
+    )
+
+    # ------------------------------------------------------------------ ORM
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        campaigns = super().create(vals_list)
+        if any(vals.keys() & RULE_FIELDS for vals in vals_list):
+            campaigns._update_rule_hooks()
+        return campaigns
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.keys() & RULE_FIELDS:
+            self._update_rule_hooks()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
+    def _update_rule_hooks(self):
+        """The campaigns using rules changed: forget the cached list and patch the models they
+        target (other workers reload their registry to patch them too)."""
+        self.env.registry.clear_cache()
+        models_to_patch = {
+            campaign.model_name
+            for campaign in self
+            if campaign.enrol_on_change
+            and campaign.model_name
+            and not _is_patched(self.env.registry.get(campaign.model_name))
+        }
+        if models_to_patch:
+            self._patch_rule_models(models_to_patch)
+            if self.env.registry.ready:
+                self.env.registry.registry_invalidated = True
+
+    # ------------------------------------------------------------------ RULES
+
+    def _register_hook(self):
+        super()._register_hook()
+        campaigns = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch([("enrol_on_change", "=", True)], ["model_name"])
+        )
+        self._patch_rule_models(set(campaigns.mapped("model_name")))
+
+    @api.model
+    def _patch_rule_models(self, model_names):
+        """Patch ``create`` and ``write`` of the target models ``model_names`` so that their
+        records enter or leave the campaigns enrolling on change."""
+        for model_name in model_names:
+            model_class = self.env.registry.get(model_name)
+            if model_class is None or _is_patched(model_class):
+                continue
+            create = _make_create()
+            create.origin = model_class.create
+            model_class.create = create
+            write = _make_write()
+            write.origin = model_class.write
+            model_class.write = write
+
+    @api.model
+    @tools.ormcache("model_name")
+    def _get_rule_campaign_ids(self, model_name):
+        """Ids of the running campaigns enrolling the records of ``model_name`` on change
+        (cached: most writes of a target model have none to look at)."""
+        return tuple(
+            self.sudo()
+            .search(
+                [
+                    ("state", "=", "running"),
+                    ("enrol_on_change", "=", True),
+                    ("model_name", "=", model_name),
+                ],
+                order="id",
+            )
+            .ids
+        )
+
+    @api.model
+    def _apply_rules(self, records):
+        """``records`` were created or written: make those that match the filter of a running
+        campaign enrolling on change enter it, and those that stopped matching leave it. A
+        campaign that fails records why and never makes the write fail."""
+        if not records or self.env.context.get("marketing_automation_no_rules"):
+            return
+        campaign_ids = self._get_rule_campaign_ids(records._name)
+        if not campaign_ids:
+            return
+        # the write itself fails on its own errors, before any campaign's
+        self.env.flush_all()
+        res_ids = [record_id for record_id in records.ids if record_id]
+        for campaign in self.sudo().browse(campaign_ids):
+            try:
+                with self.env.cr.savepoint():
+                    campaign._enrol_or_remove(res_ids)
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception as error:
+                _logger.warning("Enrolment on change of campaign %s failed: %s", campaign.id, error)
+                campaign._set_cron_error("rules", str(error) or error.__class__.__name__)
+            else:
+                campaign._clear_cron_error("rules")
+
+    def _enrol_or_remove(self, res_ids):
+        """Enrol those of ``res_ids`` that match and may enter; remove the running
+        participants of those that no longer match. A bounded number of queries."""
+        self.ensure_one()
+        if self.state != "running" or not res_ids:
+            return
+        Model = self.env[self.model_name]
+        domain = expression.AND([[("id", "in", res_ids)], self._get_target_domain()])
+        matching = set(Model._search(domain))
+        if matching:
+            entering = self._get_enrol_candidate_ids(res_ids=sorted(matching))
+            if entering:
+                self._create_participants(entering)
+        leaving_ids = set(res_ids) - matching
+        if leaving_ids:
+            leaving = self.env["marketing.automation.participant"].search(
+                [
+                    ("campaign_id", "=", self.id),
+                    ("state", "=", "running"),
+                    ("is_test", "=", False),
+                    ("res_id", "in", sorted(leaving_ids)),
+                ]
+            )
+            if leaving:
+                leaving._remove(_("No longer matches the campaign's filter."))
+
+
+def _is_patched(model_class):
+    """Whether ``write`` of ``model_class`` goes through the rules (maybe below other
+    patches)."""
+    method = model_class and model_class.write
+    while method is not None:
+        if getattr(method, "_marketing_automation_rules", False):
+            return True
+        method = getattr(method, "origin", None)
+    return False
+
+
+def _make_create():
+    @api.model_create_multi
+    def create(self, vals_list, **kwargs):
+        records = create.origin(self, vals_list, **kwargs)
+        records.env["marketing.automation.campaign"]._apply_rules(records)
+        return records
+
+    create._marketing_automation_rules = True
+    return create
+
+
+def _make_write():
+    def write(self, vals, **kwargs):
+        res = write.origin(self, vals, **kwargs)
+        self.env["marketing.automation.campaign"]._apply_rules(self)
+        return res
+
+    write._marketing_automation_rules = True
+    return write
