@@ -1,7 +1,7 @@
 {
     "name": "CRM Payments and Sales Budget",
     "summary": "Payment control, instalments, overdue follow-up, campaign revenue and sales budget",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/marketing-suite/odoo-marketing-suite",
     "author": "Marketing Suite Contributors",
