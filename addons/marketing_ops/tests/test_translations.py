@@ -1,5 +1,7 @@
 from odoo.tests import TransactionCase
 
+from .common import CATALOGUE_LANGS, untranslated_terms
+
 
 class TestTranslations(TransactionCase):
     def test_catalogues_load_for_the_four_languages(self):
@@ -19,3 +21,9 @@ class TestTranslations(TransactionCase):
         for code, (status, model_name) in expected.items():
             self.assertEqual(state.with_context(lang=code).name, status, code)
             self.assertEqual(model.with_context(lang=code).name, model_name, code)
+
+    def test_nothing_left_in_english(self):
+        for catalogue in CATALOGUE_LANGS:
+            with self.subTest(catalogue=catalogue):
+                missing = untranslated_terms(self.env, "marketing_ops", catalogue)
+                self.assertFalse(missing, "\n".join(missing))
