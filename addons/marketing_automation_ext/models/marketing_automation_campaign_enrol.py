@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, api, fields, models, tools
+from odoo import Command, _, api, fields, models, tools
 from odoo.osv import expression
 
 from .marketing_automation_campaign import TRANSIENT_ERRORS
@@ -9,6 +9,9 @@ _logger = logging.getLogger(__name__)
 
 # fields of a campaign that decide which campaigns enrol on change, and on which models
 RULE_FIELDS = {"state", "enrol_on_change", "model_id", "active"}
+# fields of a campaign that decide on which lists the action "Add to campaign" is offered
+MANUAL_FIELDS = {"enrol_manually", "model_id", "active"}
+MANUAL_WIZARD = "marketing.automation.campaign.enrol"
 
 
 class MarketingAutomationCampaignEnrol(models.Model):
@@ -48,18 +51,53 @@ class MarketingAutomationCampaignEnrol(models.Model):
         campaigns = super().create(vals_list)
         if any(vals.keys() & RULE_FIELDS for vals in vals_list):
             campaigns._update_rule_hooks()
+        if any(vals.get("enrol_manually") for vals in vals_list):
+            self._update_manual_bindings()
         return campaigns
 
     def write(self, vals):
         res = super().write(vals)
         if vals.keys() & RULE_FIELDS:
             self._update_rule_hooks()
+        if vals.keys() & MANUAL_FIELDS:
+            self._update_manual_bindings()
         return res
 
     def unlink(self):
+        manual = any(self.mapped("enrol_manually"))
         res = super().unlink()
         self.env.registry.clear_cache()
+        if manual:
+            self._update_manual_bindings()
         return res
+
+    @api.model
+    def _update_manual_bindings(self):
+        """Offer the action "Add to campaign" on the lists of the models that campaigns
+        enrolling manually target, and on those only."""
+        Action = self.env["ir.actions.act_window"].sudo()
+        wanted = set(self.sudo().search([("enrol_manually", "=", True)]).model_id.ids)
+        existing = Action.search(
+            [("res_model", "=", MANUAL_WIZARD), ("binding_model_id", "!=", False)]
+        )
+        bound = set(existing.binding_model_id.ids)
+        group = self.env.ref("marketing_automation_ext.marketing_automation_ext_group_user")
+        name = self.env._("Add to campaign")
+        Action.create(
+            [
+                {
+                    "name": name,
+                    "res_model": MANUAL_WIZARD,
+                    "binding_model_id": model_id,
+                    "binding_view_types": "list",
+                    "view_mode": "form",
+                    "target": "new",
+                    "groups_id": [Command.set(group.ids)],
+                }
+                for model_id in sorted(wanted - bound)
+            ]
+        )
+        existing.filtered(lambda action: action.binding_model_id.id not in wanted).unlink()
 
     def _update_rule_hooks(self):
         """The campaigns using rules changed: forget the cached list and patch the models they

@@ -74,6 +74,15 @@ EXPECTED = {
         "portal": NO_ACCESS,
         "public": NO_ACCESS,
     },
+    "marketing.automation.campaign.enrol": {
+        "user": (NONE, "c"),
+        "manager": (NONE, "c"),
+        "internal": NO_ACCESS,
+        "mailing_user": NO_ACCESS,
+        "other_company": (NONE, "c"),
+        "portal": NO_ACCESS,
+        "public": NO_ACCESS,
+    },
     "marketing.automation.dry.run": {
         "user": (NONE, "c"),
         "manager": (NONE, "c"),
@@ -200,6 +209,13 @@ class TestAccessSweep(MarketingAutomationCommon):
         cls.test_run = cls.env["marketing.automation.test.run"].create(
             {"campaign_id": cls.campaign.id}
         )
+        cls.manual_enrol = cls.env["marketing.automation.campaign.enrol"].create(
+            {
+                "res_model": "res.partner",
+                "res_ids": cls.partners.ids,
+                "campaign_id": cls.campaign.id,
+            }
+        )
         cls.template = cls.env["marketing.automation.template"].search([], limit=1)
         # what users of company B create in: a campaign of their own
         cls.campaign_b = (
@@ -227,6 +243,7 @@ class TestAccessSweep(MarketingAutomationCommon):
             "marketing.automation.trace": self.trace,
             "marketing.automation.template": self.template,
             "marketing.automation.test.run": self.test_run,
+            "marketing.automation.campaign.enrol": self.manual_enrol,
             "marketing.automation.dry.run": self.dry_run,
             "marketing.automation.dry.run.line": self.dry_run.line_ids[:1],
             "mailing.mailing": self.email.mailing_id,
@@ -277,6 +294,11 @@ class TestAccessSweep(MarketingAutomationCommon):
             },
             "marketing.automation.template": {"name": unique, "key": unique},
             "marketing.automation.test.run": {"campaign_id": campaign.id},
+            "marketing.automation.campaign.enrol": {
+                "res_model": "res.partner",
+                "res_ids": partner.ids,
+                "campaign_id": campaign.id,
+            },
             "marketing.automation.dry.run": {"campaign_id": campaign.id},
             "mailing.mailing": {
                 "subject": unique,
@@ -303,6 +325,7 @@ class TestAccessSweep(MarketingAutomationCommon):
             "marketing.automation.trace": {"state_msg": "Sweep"},
             "marketing.automation.template": {"name": "Sweep renamed"},
             "marketing.automation.test.run": {"res_id": self.partners[0].id},
+            "marketing.automation.campaign.enrol": {"res_ids": self.partners[:1].ids},
             "marketing.automation.dry.run": {"entering_count": 1},
             "marketing.automation.dry.run.line": {"note": "Sweep"},
             "mailing.mailing": {"subject": "Sweep renamed"},

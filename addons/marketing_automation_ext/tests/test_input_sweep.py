@@ -15,6 +15,16 @@ WIZARDS = {
     "marketing.automation.dry.run": "nothing typed (the campaign's saved filters): "
     "test_dry_run_of_empty_campaigns",
     "marketing.automation.dry.run.line": "lines of the dry run, read only",
+    "marketing.automation.campaign.enrol": "the selected records and the campaign: "
+    "test_manual_enrolment_inputs",
+}
+
+# selected records -> pattern of the refusal of "Add to campaign"
+MANUAL_ENROL_RECORDS = {
+    "no record": (lambda case: [], "Select the records"),
+    "a deleted record": (lambda case: [case.deleted.id], "Select the records"),
+    "a negative id": (lambda case: [-7], "Select the records"),
+    "not ids": (lambda case: ["1", None, {"id": 1}], "Select the records"),
 }
 
 # record given to the test run -> pattern of the refusal
@@ -89,3 +99,39 @@ class TestInputSweep(MarketingAutomationCommon):
                 )
                 self.assertFalse(wizard.line_ids)
                 self.assertFalse(campaign.participant_ids)
+
+    def test_manual_enrolment_inputs(self):
+        campaign = self._create_campaign(enrol_manually=True)
+        self._create_activity(campaign, "Hello")
+        campaign.action_start()
+        Enrol = self.env["marketing.automation.campaign.enrol"].with_user(self.ma_user)
+        for label, (res_ids, pattern) in MANUAL_ENROL_RECORDS.items():
+            with self.subTest(label):
+                wizard = Enrol.create(
+                    {
+                        "res_model": "res.partner",
+                        "res_ids": res_ids(self),
+                        "campaign_id": campaign.id,
+                    }
+                )
+                with self.assertRaisesRegex(UserError, pattern):
+                    wizard.action_enrol()
+        refusals = {
+            "records of another model": {"res_model": "res.users"},
+            "a campaign not enrolling manually": {"campaign": {"enrol_manually": False}},
+            "a stopped campaign": {"campaign": {"state": "stopped"}},
+        }
+        for label, change in refusals.items():
+            with self.subTest(label):
+                campaign.write({"enrol_manually": True, "state": "running"})
+                campaign.write(change.get("campaign", {}))
+                wizard = Enrol.create(
+                    {
+                        "res_model": change.get("res_model", "res.partner"),
+                        "res_ids": self.partners.ids,
+                        "campaign_id": campaign.id,
+                    }
+                )
+                with self.assertRaisesRegex(UserError, "does not take records added by hand"):
+                    wizard.action_enrol()
+        self.assertFalse(campaign.participant_ids)

@@ -1,2 +1,3 @@
 from . import marketing_automation_test_run
 from . import marketing_automation_dry_run
+from . import marketing_automation_campaign_enrol
