@@ -17,3 +17,4 @@ from . import test_campaign_sms
 from . import test_campaign_enrolment
 from . import test_campaign_enrol_on_change
 from . import test_use_case_1
+from . import test_translations

@@ -1,6 +1,10 @@
 from datetime import datetime
 
+import polib
+
 from odoo.tests import new_test_user
+from odoo.tools.misc import file_path
+from odoo.tools.translate import xml_translate
 
 from odoo.addons.mass_mailing.tests.common import MassMailCommon
 
@@ -102,3 +106,48 @@ class MarketingAutomationCommon(MassMailCommon):
 
     def _trace_of(self, activity, record):
         return activity.trace_ids.filtered(lambda t: t.participant_id.res_id == record.id)
+
+
+# marketing_ops has the same check: this addon does not depend on it
+CATALOGUE_LANGS = {"es": "es_ES", "fr": "fr_FR", "cs": "cs_CZ", "ro": "ro_RO"}
+
+
+def untranslated_terms(env, module, catalogue):
+    """What a user working in the language of ``module``'s catalogue ``catalogue`` (e.g. "fr")
+    would still read in English once the catalogue is loaded: menus, field labels and helps,
+    selection values, and the texts of views (labels, buttons, help). A term the catalogue
+    translates by itself on purpose (a name, an abbreviation) counts as translated."""
+    lang = CATALOGUE_LANGS[catalogue]
+    env["res.lang"]._activate_lang(lang)
+    env["ir.module.module"].search([("name", "=", module)])._update_translations([lang])
+    po_path = file_path(f"{module}/i18n/{catalogue}.po")
+    same = {entry.msgid for entry in polib.pofile(po_path) if entry.msgstr == entry.msgid}
+    data = env["ir.model.data"].search([("module", "=", module)])
+    ids = {model: set(rows.mapped("res_id")) for model, rows in data.grouped("model").items()}
+    missing = []
+
+    def check(what, english, translated):
+        if not english or not any(char.isalpha() for char in english):
+            return  # nothing to translate in "#" or "/"
+        if english == translated and english not in same:
+            missing.append(f"{what}: {english!r}")
+
+    def pairs(model, *names):
+        records = env[model].browse(sorted(ids.get(model, ()))).exists()
+        for record, local in zip(records, records.with_context(lang=lang), strict=True):
+            for name in names:
+                yield f"{model} {record.display_name} {name}", record[name], local[name]
+
+    for args in pairs("ir.ui.menu", "name"):
+        check(*args)
+    for args in pairs("ir.model.fields", "field_description", "help"):
+        check(*args)
+    for args in pairs("ir.model.fields.selection", "name"):
+        check(*args)
+    for view in env["ir.ui.view"].browse(sorted(ids.get("ir.ui.view", ()))).exists():
+        english, local = [], []
+        xml_translate(english.append, view.with_context(lang="en_US").arch_db)
+        xml_translate(local.append, view.with_context(lang=lang).arch_db)
+        for term_en, term_local in zip(english, local, strict=False):
+            check(f"view {view.xml_id}", term_en, term_local)
+    return missing
