@@ -18,3 +18,4 @@ from . import test_campaign_enrolment
 from . import test_campaign_enrol_on_change
 from . import test_use_case_1
 from . import test_translations
+from . import test_use_case_6
