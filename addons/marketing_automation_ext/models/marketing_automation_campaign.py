@@ -5,7 +5,6 @@ from psycopg2 import errors as pg_errors
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
 
 from .filter_domain import FilterDomainError, parse_filter_domain
 from .mailing_mailing import NO_RECIPIENT_DOMAIN
@@ -443,129 +442,6 @@ class MarketingAutomationCampaign(models.Model):
         if "company_id" in self.env[self.model_name]._fields:
             domain = expression.AND([domain, [("company_id", "in", [False, self.company_id.id])]])
         return domain
-
-    def _get_enrol_candidate_ids(self, limit=None, res_ids=None):
-        """Ids of the records (among ``res_ids`` if given) that match the filter and are not
-        participants yet, deduplicated on the unique field (among themselves and against the
-        existing participants)."""
-        self.ensure_one()
-        Model = self.env[self.model_name]
-        domain = self._get_target_domain()
-        if res_ids is not None:
-            domain = expression.AND([[("id", "in", list(res_ids))], domain])
-        query = Model._search(domain)
-        participant_table = SQL.identifier("marketing_automation_participant")
-        # with re-entry, only a running participation keeps the record (or its value) out
-        in_campaign = SQL("p.is_test IS NOT TRUE")
-        self.env["marketing.automation.participant"].flush_model(
-            ["campaign_id", "res_id", "is_test", "state", "unique_value"]
-        )
-        if self.allow_reentry:
-            in_campaign = SQL("p.is_test IS NOT TRUE AND p.state = 'running'")
-        exclusion = SQL(
-            "NOT EXISTS (SELECT 1 FROM %s p WHERE p.campaign_id = %s AND p.res_id = %s AND %s)",
-            participant_table,
-            self.id,
-            SQL.identifier(Model._table, "id"),
-            in_campaign,
-        )
-        query.add_where(exclusion)
-        if self.unique_field_id:
-            field_sql = Model._field_to_sql(Model._table, self.unique_field_id.name, query)
-            query.add_where(
-                SQL(
-                    "NOT EXISTS (SELECT 1 FROM %s p WHERE p.campaign_id = %s"
-                    " AND p.unique_value = (%s)::varchar AND %s)",
-                    participant_table,
-                    self.id,
-                    field_sql,
-                    in_campaign,
-                )
-            )
-            # the first record of each value enters; records without a value cannot be
-            # told apart and each of them enters
-            rows = self.env.execute_query(
-                SQL(
-                    """SELECT DISTINCT ON (%s) %s FROM %s WHERE %s AND (%s) IS NOT NULL
-                        ORDER BY %s, %s""",
-                    field_sql,
-                    SQL.identifier(Model._table, "id"),
-                    query.from_clause,
-                    query.where_clause or SQL("TRUE"),
-                    field_sql,
-                    field_sql,
-                    SQL.identifier(Model._table, "id"),
-                )
-            ) + self.env.execute_query(
-                SQL(
-                    "SELECT %s FROM %s WHERE %s AND (%s) IS NULL",
-                    SQL.identifier(Model._table, "id"),
-                    query.from_clause,
-                    query.where_clause or SQL("TRUE"),
-                    field_sql,
-                )
-            )
-            ids = sorted(row[0] for row in rows)
-            return ids[:limit] if limit else ids
-        query.order = SQL.identifier(Model._table, "id")
-        query.limit = limit
-        return [row[0] for row in self.env.execute_query(query.select())]
-
-    def _enrol_participants(self, limit=None):
-        """Enrol the matching records of running campaigns; return the number enrolled."""
-        total = 0
-        now = fields.Datetime.now()
-        for campaign in self.filtered(lambda c: c.state == "running" and c.enrol_by_filter):
-            res_ids = campaign._get_enrol_candidate_ids(limit=limit)
-            if res_ids:
-                campaign._create_participants(res_ids)
-                total += len(res_ids)
-            campaign.last_sync_date = now
-        return total
-
-    def _create_participants(self, res_ids, is_test=False):
-        """Create participants for ``res_ids`` in one insert (a record already enrolled is
-        skipped by the unique index) and schedule their start activities."""
-        self.ensure_one()
-        unique_values = {}
-        if self.unique_field_id and not is_test:
-            fname = self.unique_field_id.name
-            for record in self.env[self.model_name].browse(res_ids):
-                value = record[fname]
-                if isinstance(value, models.BaseModel):
-                    value = value.id
-                unique_values[record.id] = str(value) if value not in (False, None) else None
-        now, uid = fields.Datetime.now(), self.env.uid
-        self.env.flush_all()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                INSERT INTO marketing_automation_participant (campaign_id, company_id, res_model,
-                       res_id, state, enrol_date, is_test, unique_value, create_date, create_uid,
-                       write_date, write_uid)
-                SELECT %s, %s, %s, t.res_id, 'running', %s, %s, t.unique_value, %s, %s, %s, %s
-                  FROM unnest(%s::int[], %s::varchar[]) AS t(res_id, unique_value)
-                    ON CONFLICT DO NOTHING
-             RETURNING id
-                """,
-                self.id,
-                self.company_id.id,
-                self.model_name,
-                now,
-                is_test,
-                now,
-                uid,
-                now,
-                uid,
-                list(res_ids),
-                [unique_values.get(res_id) for res_id in res_ids],
-            )
-        )
-        participants = self.env["marketing.automation.participant"].browse([row[0] for row in rows])
-        self.invalidate_recordset(["participant_ids"])
-        start_activities = self.activity_ids.filtered(lambda a: a.trigger_type == "begin")
-        self.env["marketing.automation.trace"]._schedule(start_activities, participants, now)
-        return participants
 
 
 class MarketingAutomationCampaignCron(models.Model):

@@ -10,6 +10,17 @@ from odoo.tools import SQL, html2plaintext
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _join_cell_values(values):
+    """One cell of several values: nothing when empty, a single value as itself, several joined
+    by commas (the values reached through an x2many)."""
+    values = [value for value in values if value not in (None, "")]
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return ", ".join(str(value) for value in values)
+
+
 class MarketingOperationStep(models.Model):
     _inherit = "marketing.operation.step"
 
@@ -259,17 +270,12 @@ class MarketingOperationStep(models.Model):
                 continue
             # the same record reached twice gives its value once
             values_by_record.setdefault(row[0], {}).setdefault(row[-2], row[-1])
-        result = []
-        for record_id in records._ids:
-            values = [convert(value) for value in values_by_record.get(record_id, {}).values()]
-            values = [value for value in values if value not in (None, "")]
-            if not values:
-                result.append(None)
-            elif len(values) == 1:
-                result.append(values[0])
-            else:
-                result.append(", ".join(str(value) for value in values))
-        return result
+        return [
+            _join_cell_values(
+                convert(value) for value in values_by_record.get(record_id, {}).values()
+            )
+            for record_id in records._ids
+        ]
 
     def _get_export_converter(self, field):
         """From a column value of ``field`` to the value of its cell."""
@@ -310,14 +316,7 @@ class MarketingOperationStep(models.Model):
             related = record
             for field in relations:
                 related = related[field.name] if len(related) <= 1 else related.mapped(field.name)
-            values = [self._export_cell(rec, last) for rec in related]
-            values = [value for value in values if value not in (None, "")]
-            if not values:
-                result.append(None)
-            elif len(values) == 1:
-                result.append(values[0])
-            else:
-                result.append(", ".join(str(value) for value in values))
+            result.append(_join_cell_values(self._export_cell(rec, last) for rec in related))
         return result
 
     def _export_cell(self, record, field):
