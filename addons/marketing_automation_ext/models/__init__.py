@@ -4,6 +4,8 @@ from . import marketing_automation_activity
 from . import marketing_automation_activity_action
 from . import marketing_automation_participant
 from . import marketing_automation_trace
+from . import marketing_automation_trace_schedule
+from . import marketing_automation_trace_scheduler
 from . import marketing_automation_template
 from . import mailing_mailing
 from . import mailing_trace
