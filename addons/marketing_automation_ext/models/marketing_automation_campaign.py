@@ -1,5 +1,6 @@
 import logging
 
+import pytz
 from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
@@ -434,6 +435,13 @@ class MarketingAutomationCampaign(models.Model):
                     reason=str(error),
                 )
             ) from error
+
+    def _get_schedule_tz(self):
+        """The time zone calendar dates and sending hours of the campaign are read in: its
+        company's, else its responsible's, else UTC."""
+        self.ensure_one()
+        tz = self.company_id.partner_id.tz or self.user_id.tz or "UTC"
+        return pytz.timezone(tz) if tz in pytz.all_timezones_set else pytz.utc
 
     def _get_target_domain(self):
         """The filter, within the campaign's company for targets that belong to a company:
