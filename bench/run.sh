@@ -36,6 +36,8 @@ BENCH_DB="${BENCH_DB:-marketing_suite_bench}"
 fresh_db marketing_automation_ext "$BENCH_DB"
 say "Running the benchmarks of the campaign engine"
 bench bench_automation.py "$BENCH_DB" "$@"
+say "Running the benchmark of the enrolment on change"
+bench bench_enrolment.py "$BENCH_DB"
 
 # Marketing operations: documents of steps (spreadsheet export, merged letter, labels), the
 # distribution by a formula, emailing steps against the host's composer; each case on its own copy

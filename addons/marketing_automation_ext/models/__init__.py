@@ -2,6 +2,7 @@ from . import marketing_automation_campaign
 from . import marketing_automation_campaign_enrol
 from . import marketing_automation_activity
 from . import marketing_automation_activity_action
+from . import marketing_automation_activity_schedule
 from . import marketing_automation_participant
 from . import marketing_automation_trace
 from . import marketing_automation_trace_schedule

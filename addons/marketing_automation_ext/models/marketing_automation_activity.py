@@ -538,6 +538,7 @@ class MarketingAutomationActivity(models.Model):
             rejected_traces._set_rejected(message, now)
             done -= rejected_traces
         done._set_processed(now)
+        done._schedule_next_runs(self)
         followers = self.child_ids.filtered(
             lambda a: a.trigger_type == "activity" or a.trigger_type in NOT_TRIGGER_FIELDS
         )

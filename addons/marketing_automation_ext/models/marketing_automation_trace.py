@@ -166,6 +166,9 @@ class MarketingAutomationTrace(models.Model):
         Activity = self.env["marketing.automation.activity"]
         for activity_id, trace_ids in by_activity.items():
             activity = Activity.browse(activity_id)
+            postponed = self.browse(trace_ids)._postpone_to_last_delivery(activity, now)
+            if postponed:
+                trace_ids = [trace_id for trace_id in trace_ids if trace_id not in postponed._ids]
             for chunk_ids in split_every(DEFAULT_CHUNK_SIZE, trace_ids):
                 chunk = self.browse(chunk_ids)
                 try:

@@ -19,3 +19,6 @@ from . import test_campaign_enrol_on_change
 from . import test_use_case_1
 from . import test_translations
 from . import test_use_case_6
+from . import test_campaign_schedule_modes
+from . import test_use_case_2
+from . import test_use_case_3
