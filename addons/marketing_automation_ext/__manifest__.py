@@ -25,6 +25,7 @@
     "assets": {
         "web.assets_backend": [
             "marketing_automation_ext/static/src/scss/marketing_automation.scss",
+            "marketing_automation_ext/static/src/views/**/*",
         ],
         "web.assets_tests": ["marketing_automation_ext/static/tests/tours/**/*"],
     },

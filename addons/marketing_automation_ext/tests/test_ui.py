@@ -32,3 +32,11 @@ class TestMarketingAutomationUi(HttpCase):
         )
         mail = self.env["mail.mail"].search([("mailing_id", "=", welcome.mailing_id.id)])
         self.assertEqual(mail.email_to, "tour.contact@test.example.com")
+
+    def test_template_cards_on_empty_campaigns_screen(self):
+        self.env["marketing.automation.campaign"].search([]).write({"active": False})
+        self.start_tour("/odoo", "marketing_automation_template_cards_tour", login="ma_tour_user")
+        campaign = self.env["marketing.automation.campaign"].search([])
+        self.assertEqual(campaign.mapped("name"), ["Welcome flow"])
+        self.assertEqual(campaign.create_uid, self.user)
+        self.assertEqual(len(campaign.activity_ids), 2)

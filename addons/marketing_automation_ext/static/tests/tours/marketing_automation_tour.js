@@ -21,7 +21,7 @@ registry.category("web_tour.tours").add("marketing_automation_template_tour", {
         },
         {
             trigger:
-                ".o_kanban_record:contains(Tag hot contacts) button[name=action_create_campaign]",
+                ".o_ma_template_card:contains(Tag hot contacts) button[name=action_create_campaign]",
             run: "click",
         },
         {
