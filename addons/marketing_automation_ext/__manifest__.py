@@ -22,6 +22,7 @@
         "views/marketing_automation_wizard_views.xml",
         "views/marketing_automation_ext_menus.xml",
     ],
+    "demo": ["demo/marketing_automation_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "marketing_automation_ext/static/src/scss/marketing_automation.scss",

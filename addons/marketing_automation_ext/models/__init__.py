@@ -8,6 +8,7 @@ from . import marketing_automation_trace
 from . import marketing_automation_trace_schedule
 from . import marketing_automation_trace_scheduler
 from . import marketing_automation_template
+from . import marketing_automation_demo
 from . import mailing_mailing
 from . import mailing_trace
 from . import sms_tracker
