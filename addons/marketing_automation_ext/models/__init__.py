@@ -13,3 +13,6 @@ from . import mailing_mailing
 from . import mailing_trace
 from . import sms_tracker
 from . import utm_campaign
+from . import marketing_automation_list_source
+from . import mailing_list
+from . import mailing_subscription

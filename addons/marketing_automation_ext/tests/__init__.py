@@ -22,4 +22,5 @@ from . import test_use_case_6
 from . import test_campaign_schedule_modes
 from . import test_use_case_2
 from . import test_use_case_3
+from . import test_marketing_lists
 from . import test_demo_campaign

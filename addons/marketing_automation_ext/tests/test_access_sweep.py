@@ -132,6 +132,19 @@ EXPECTED = {
         "portal": NO_ACCESS,
         "public": NO_ACCESS,
     },
+    # marketing lists: the host's rights on mailing lists, for their sources too
+    "marketing.automation.list.source": {
+        **dict.fromkeys(("user", "manager", "mailing_user", "other_company"), (ALL, "cwu")),
+        **dict.fromkeys(("internal", "portal", "public"), NO_ACCESS),
+    },
+    "mailing.list": {
+        **dict.fromkeys(("user", "manager", "mailing_user", "other_company"), (ALL, "cwu")),
+        **dict.fromkeys(("internal", "portal", "public"), NO_ACCESS),
+    },
+    "mailing.subscription": {
+        **dict.fromkeys(("user", "manager", "mailing_user", "other_company"), (ALL, "cwu")),
+        **dict.fromkeys(("internal", "portal", "public"), NO_ACCESS),
+    },
 }
 
 
@@ -217,6 +230,21 @@ class TestAccessSweep(MarketingAutomationCommon):
             }
         )
         cls.template = cls.env["marketing.automation.template"].search([], limit=1)
+        cls.mailing_list = cls.env["mailing.list"].create(
+            {
+                "name": "Sweep list",
+                "marketing_source_ids": [
+                    (0, 0, {"model_id": cls.env["ir.model"]._get_id("res.partner"), "domain": "[]"})
+                ],
+            }
+        )
+        cls.subscription = cls.env["mailing.subscription"].create(
+            {
+                "list_id": cls.mailing_list.id,
+                "contact_id": cls.env["mailing.contact"].create({"email": "sweep@list.test"}).id,
+                "marketing_source_ref": f"res.partner,{cls.partners[0].id}",
+            }
+        )
         # what users of company B create in: a campaign of their own
         cls.campaign_b = (
             cls.env["marketing.automation.campaign"]
@@ -250,6 +278,9 @@ class TestAccessSweep(MarketingAutomationCommon):
             "mailing.trace": self.mailing_trace,
             "sms.tracker": self.sms_tracker,
             "utm.campaign": self.campaign.utm_campaign_id,
+            "marketing.automation.list.source": self.mailing_list.marketing_source_ids,
+            "mailing.list": self.mailing_list,
+            "mailing.subscription": self.subscription,
         }[model]
 
     def _create_values(self, model, user):
@@ -315,6 +346,15 @@ class TestAccessSweep(MarketingAutomationCommon):
                 "mailing_trace_id": self.mailing_trace.id,
             },
             "utm.campaign": {"title": unique},
+            "marketing.automation.list.source": {
+                "list_id": self.mailing_list.id,
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+            },
+            "mailing.list": {"name": unique},
+            "mailing.subscription": {
+                "list_id": self.mailing_list.id,
+                "contact_id": self.env["mailing.contact"].create({"email": f"{unique}@test"}).id,
+            },
         }[model]
 
     def _write_values(self, model):
@@ -332,6 +372,9 @@ class TestAccessSweep(MarketingAutomationCommon):
             "mailing.trace": {"email": "sweep@test.example.com"},
             "sms.tracker": {"sms_uuid": uuid.uuid4().hex},
             "utm.campaign": {"title": "Sweep renamed"},
+            "marketing.automation.list.source": {"sequence": 3},
+            "mailing.list": {"name": "Sweep renamed"},
+            "mailing.subscription": {"opt_out": True},
         }[model]
 
     def _disposable(self, model):
@@ -349,7 +392,14 @@ class TestAccessSweep(MarketingAutomationCommon):
             return self.env[model].create(self._create_values(model, self.env.user))
         if model == "mailing.mailing":
             return self.env[model].create(self._create_values(model, self.env.user))
-        if model in ("mailing.trace", "sms.tracker", "utm.campaign"):
+        if model in (
+            "mailing.trace",
+            "sms.tracker",
+            "utm.campaign",
+            "marketing.automation.list.source",
+            "mailing.list",
+            "mailing.subscription",
+        ):
             return self.env[model].sudo().create(self._create_values(model, self.env.user))
         # wizards: the fixture, opened by its creator
         return self._fixture(model)
