@@ -11,7 +11,9 @@
         "security/marketing_automation_ext_groups.xml",
         "security/ir.model.access.csv",
         "security/marketing_automation_ext_security.xml",
+        "security/marketing_automation_response_security.xml",
         "data/ir_cron_data.xml",
+        "data/marketing_automation_response_cron_data.xml",
         "data/ir_actions_server_data.xml",
         "data/marketing_automation_template_data.xml",
         "data/mailing_list_cron_data.xml",
@@ -23,6 +25,8 @@
         "views/marketing_automation_wizard_views.xml",
         "views/mailing_list_views.xml",
         "views/marketing_automation_ext_menus.xml",
+        "views/marketing_automation_response_import_views.xml",
+        "views/marketing_automation_response_views.xml",
     ],
     "demo": ["demo/marketing_automation_demo.xml"],
     "assets": {

@@ -16,3 +16,11 @@ from . import utm_campaign
 from . import marketing_automation_list_source
 from . import mailing_list
 from . import mailing_subscription
+from . import marketing_automation_response
+from . import marketing_automation_trace_response
+from . import marketing_automation_campaign_response
+from . import marketing_automation_participant_response
+from . import mailing_mailing_response
+from . import mail_thread
+from . import fetchmail_server
+from . import res_partner

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .marketing_automation_trace_response import RESPONSE_CONTEXT_KEY
+
 
 class MailingTrace(models.Model):
     _inherit = "mailing.trace"
@@ -43,5 +45,9 @@ class MailingTrace(models.Model):
 
     def set_bounced(self, domain=None, bounce_message=False):
         traces = super().set_bounced(domain=domain, bounce_message=bounce_message)
+        if bounce_message:
+            # the reason of the bounce is the text of the response it records
+            bounce = {"bounce": {"body": bounce_message, "plaintext": True}}
+            traces = traces.with_context(**{RESPONSE_CONTEXT_KEY: bounce})
         traces._notify_marketing_automation("mail_bounce", "sms_bounce")
         return traces

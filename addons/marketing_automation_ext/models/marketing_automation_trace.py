@@ -279,6 +279,7 @@ class MarketingAutomationTrace(models.Model):
         field = EVENT_FIELDS[event]
         new_traces = traces.filtered(lambda t: not t[field])
         new_traces.write({field: event_date})
+        traces._create_responses(event, event_date)  # see marketing_automation_trace_response
         if event in ("mail_click", "mail_reply"):
             # a click or a reply implies the mail was opened
             traces.filtered(lambda t: not t.open_datetime).write({"open_datetime": event_date})

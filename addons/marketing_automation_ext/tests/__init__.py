@@ -24,3 +24,6 @@ from . import test_use_case_2
 from . import test_use_case_3
 from . import test_marketing_lists
 from . import test_demo_campaign
+from . import test_campaign_responses
+from . import test_response_import
+from . import test_response_polling

@@ -17,6 +17,8 @@ WIZARDS = {
     "marketing.automation.dry.run.line": "lines of the dry run, read only",
     "marketing.automation.campaign.enrol": "the selected records and the campaign: "
     "test_manual_enrolment_inputs",
+    "marketing.automation.response.import": "the file: empty, not CSV nor XLSX, without an "
+    "email column, with bad dates (test_response_import.test_bad_files_refused)",
 }
 
 # selected records -> pattern of the refusal of "Add to campaign"
