@@ -25,10 +25,10 @@ class MarketingAutomationCampaign(models.Model):
     # ------------------------------------------------------------------ DEMO DATA
 
     @api.model
-    def _load_demo_campaign(self, user_id):
+    def _load_demo_campaign(self, user_id, category_id):
         """Demo data: the "Commercial prospection" template's campaign, owned by the
-        salesperson ``user_id``, running on the companies whose address is at example.com,
-        with the history the scheduler and the tracking would have written for it: the
+        salesperson ``user_id``, running on the companies of the tag ``category_id`` whose
+        address is at example.com, with the history the scheduler and the tracking would have written for it: the
         catalogue sent to each company, a few opens, two clicks (and the calls they
         schedule), one reply by email, and the reminders of those who did not open it
         waiting for their date. Nothing leaves the database: the queued mails are recorded
@@ -47,7 +47,13 @@ class MarketingAutomationCampaign(models.Model):
         template = self.env.ref(DEMO_TEMPLATE_XMLID).with_env(Campaign.env)
         campaign = Campaign.browse(template.action_create_campaign()["res_id"])
         campaign.domain = repr(
-            expression.AND([campaign._get_filter_domain(), DEMO_RECIPIENT_DOMAIN])
+            expression.AND(
+                [
+                    campaign._get_filter_domain(),
+                    [("category_id", "in", [category_id])],
+                    DEMO_RECIPIENT_DOMAIN,
+                ]
+            )
         )
         self.env["ir.model.data"]._update_xmlids(
             [{"xml_id": DEMO_CAMPAIGN_XMLID, "record": campaign, "noupdate": True}]

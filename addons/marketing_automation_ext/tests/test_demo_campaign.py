@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import new_test_user, tagged
 
 from ..models.marketing_automation_demo import DEMO_CAMPAIGN_XMLID
@@ -22,6 +23,7 @@ class TestDemoCampaign(MarketingAutomationCommon):
             "marketing_automation_ext.marketing_automation_ext_group_user",
         )
         Partner = cls.env["res.partner"]
+        cls.prospects = cls.env["res.partner.category"].create({"name": "Demo prospects"})
         cls.companies = Partner.create(
             [
                 {
@@ -30,36 +32,40 @@ class TestDemoCampaign(MarketingAutomationCommon):
                     "email": f"contact@furniture{index}.example.com"
                     if index % 2
                     else f"furniture{index}@example.com",
+                    "category_id": [Command.link(cls.prospects.id)],
                 }
                 for index in range(6)
             ]
         )
-        # a real address and a person: the demo writes to neither
-        cls.real_company = Partner.create(
-            {"name": "Real furniture", "is_company": True, "email": "sales@real-furniture.com"}
+        # the demo writes neither to a real address nor to the prospects' employees, nor to
+        # companies that are not its prospects
+        cls.others = Partner.create(
+            [
+                {
+                    "name": "Real furniture",
+                    "is_company": True,
+                    "email": "sales@real-furniture.com",
+                    "category_id": [Command.link(cls.prospects.id)],
+                },
+                {
+                    "name": "Demo person",
+                    "email": "person@example.com",
+                    "category_id": [Command.link(cls.prospects.id)],
+                },
+                {"name": "Other furniture", "is_company": True, "email": "other@example.com"},
+            ]
         )
-        cls.person = Partner.create({"name": "Demo person", "email": "person@example.com"})
         # with demo data, the demo's own campaign exists already: the test loads another one
         demo = cls.env.ref(DEMO_CAMPAIGN_XMLID, raise_if_not_found=False)
         if demo:
             demo.action_stop()
             module, name = DEMO_CAMPAIGN_XMLID.split(".")
             cls.env["ir.model.data"].search([("module", "=", module), ("name", "=", name)]).unlink()
-        # every company at example.com enters, whatever else the database holds
-        cls.example_companies = Partner.search(
-            [
-                ("is_company", "=", True),
-                ("email", "!=", False),
-                "|",
-                ("email_normalized", "=like", "%@example.com"),
-                ("email_normalized", "=like", "%.example.com"),
-            ]
-        )
 
     def _load(self):
         with self.mock_mail_gateway():
             campaign = self.env["marketing.automation.campaign"]._load_demo_campaign(
-                self.salesperson.id
+                self.salesperson.id, self.prospects.id
             )
         self.assertFalse(self._mails, "the demo sends no email")
         self.env.invalidate_all()
@@ -81,12 +87,8 @@ class TestDemoCampaign(MarketingAutomationCommon):
         self.assertEqual(campaign.create_uid, self.salesperson)
 
         participants = campaign.participant_ids
-        count = len(self.example_companies)
-        self.assertGreaterEqual(count, 6)
-        self.assertEqual(sorted(participants.mapped("res_id")), sorted(self.example_companies.ids))
-        self.assertLessEqual(self.companies, self.example_companies)
-        self.assertNotIn(self.real_company, self.example_companies)
-        self.assertNotIn(self.person, self.example_companies)
+        count = len(self.companies)
+        self.assertEqual(sorted(participants.mapped("res_id")), sorted(self.companies.ids))
         self.assertEqual(campaign.participant_count, count)
         self.assertFalse(participants.filtered("is_test"))
 
