@@ -301,25 +301,60 @@ class TestCampaignExecution(MarketingAutomationCommon):
         self.assertEqual(campaign.running_participant_count, 6)
 
     @users("ma_campaign_user")
-    def test_campaign_actions_open_their_views(self):
+    def test_campaign_actions_show_the_campaigns_records(self):
+        """The smart buttons list the records of their campaign only, as its user sees them."""
         campaign = self._create_campaign()
-        self._create_activity(campaign, "Welcome")
-        for method in (
-            "action_view_participants",
-            "action_view_test_participants",
-            "action_view_traces",
-            "action_view_clicks",
-            "action_open_test_run",
-            "action_dry_run",
-        ):
-            action = getattr(campaign, method)()
-            self.assertIn(action["type"], ("ir.actions.act_window",), method)
-            self.assertTrue(action["res_model"], method)
+        welcome = self._create_activity(campaign, "Welcome")
+        other = self._create_campaign(self.partners[:2], name="Other campaign")
+        self._create_activity(other, "Other welcome")
+        for each in (campaign, other):
+            self._start(each)
+        tester = (
+            self.env["marketing.automation.participant"]
+            .sudo()
+            .create(
+                {
+                    "campaign_id": campaign.id,
+                    "res_model": "res.partner",
+                    "res_id": self.partners[0].id,
+                    "is_test": True,
+                }
+            )
+        )
+        link = (
+            self.env["link.tracker"]
+            .sudo()
+            .create(
+                {"url": "https://www.example.com/offer", "campaign_id": campaign.utm_campaign_id.id}
+            )
+        )
+        self.env["link.tracker.click"].sudo().create({"link_id": link.id, "ip": "10.0.0.1"})
+        campaign = campaign.with_user(self.ma_user)
+
+        def shown(action):
+            model = self.env[action["res_model"]].with_user(self.ma_user)
+            return model.with_context(action["context"] or {}).search(action["domain"])
+
+        participants = shown(campaign.action_view_participants())
+        self.assertEqual(participants, campaign.participant_ids | tester)
+        tester = tester.with_env(self.env)
+        self.assertEqual(shown(campaign.action_view_test_participants()), tester)
+        self.assertEqual(shown(campaign.action_view_traces()), welcome.trace_ids)
+        self.assertEqual(len(welcome.trace_ids), 5)
+        self.assertEqual(shown(campaign.action_view_clicks()).link_id, link)
+        test_run = campaign.action_open_test_run()
+        self.assertEqual(
+            self.env[test_run["res_model"]]
+            .with_user(self.ma_user)
+            .with_context(test_run["context"])
+            .new({})
+            .campaign_id,
+            campaign,
+        )
         dry_run = self.env["marketing.automation.dry.run"].browse(
             campaign.action_dry_run()["res_id"]
         )
-        self.assertEqual(dry_run.entering_count, 5)
-        self.assertEqual(dry_run.line_ids.reached_count, 5)
+        self.assertEqual(dry_run.entering_count, 0, "all five are in already")
         self.assertEqual(campaign.record_count, 5)
 
     def test_copy_type_switch_and_target_change(self):
