@@ -5,6 +5,7 @@ from . import marketing_operation_state
 from . import marketing_step_type
 from . import marketing_target_state
 from . import marketing_operation
+from . import marketing_operation_figures
 from . import marketing_operation_step
 from . import marketing_operation_step_phoning
 from . import marketing_operation_target
