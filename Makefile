@@ -1,9 +1,9 @@
 # The suite's commands; each sets up whatever is missing first (see README.md).
-.PHONY: help run test test-host lint stop bench i18n
+.PHONY: help run test test-host lint stop bench i18n screenshots
 .DEFAULT_GOAL := help
 
 help:  ## List the commands
-	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 13
 
 run:  ## Set up and serve the suite on http://localhost:8069 (admin / admin)
 	@bash scripts/run.sh $(ARGS)
@@ -20,8 +20,12 @@ lint:  ## ruff and pylint-odoo over the addons
 stop:  ## Stop the project's PostgreSQL cluster
 	@bash scripts/stop.sh
 
-bench:  ## Performance figures of SPEC section 5 (on demand, not part of the tests)
+bench:  ## Performance figures against the targets in docs/features.md (on demand)
 	@bash bench/run.sh $(ARGS)
+
+screenshots:  ## Pictures of the main screens into docs/screenshots/ (a browser test, on demand)
+	@SCREENSHOTS_DIR="$(CURDIR)/docs/screenshots" DB_NAME="$${DB_NAME:-marketing_suite_screenshots}" \
+		TEST_TAGS=screenshots TEST_WITHOUT_DEMO=1 TEST_PYTEST=0 bash scripts/test.sh
 
 i18n:  ## Export the addons' .pot files and merge them into their .po catalogues
 	@bash scripts/i18n.sh

@@ -18,10 +18,15 @@ drop_db "$TEST_DB"
 port="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 # TEST_TAGS narrows the Odoo tests further (Odoo's --test-tags syntax, e.g. /marketing_ops:TestX).
 tags="${TEST_TAGS:-/${OUR_ADDONS//,/,/}}"
+# TEST_WITHOUT_DEMO=1 installs no demo data (`make screenshots`: its tests build their own).
+demo=()
+if [[ "${TEST_WITHOUT_DEMO:-}" == 1 ]]; then
+    demo=(--without-demo=all)
+fi
 
 say "Installing $OUR_ADDONS with tests (full log: $REPORT_DIR/test-$TEST_DB.log)"
 set +e
-"${ODOO[@]}" -d "$TEST_DB" -i "$OUR_ADDONS" --test-tags "$tags" --stop-after-init \
+"${ODOO[@]}" -d "$TEST_DB" -i "$OUR_ADDONS" "${demo[@]}" --test-tags "$tags" --stop-after-init \
     --http-port "$port" --http-interface 127.0.0.1 --log-level info --max-cron-threads 0 2>&1 |
     "$VENV/bin/python" "$ROOT/scripts/odoo_log_check.py" \
         --log "$REPORT_DIR/test-$TEST_DB.log" --summary "$REPORT_DIR/test-$TEST_DB.json"

@@ -10,3 +10,4 @@ from . import test_input_sweep
 from . import test_use_case_trade_show
 from . import test_migrations
 from . import test_translations
+from . import test_screenshots

@@ -27,3 +27,4 @@ from . import test_demo_campaign
 from . import test_campaign_responses
 from . import test_response_import
 from . import test_response_polling
+from . import test_screenshots

@@ -21,3 +21,4 @@ from . import test_step_sending
 from . import test_step_smtp
 from . import test_activity_report
 from . import test_input_sweep
+from . import test_screenshots
