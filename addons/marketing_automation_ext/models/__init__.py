@@ -1,5 +1,6 @@
 from . import marketing_automation_campaign
 from . import marketing_automation_campaign_enrol
+from . import marketing_automation_campaign_pace
 from . import marketing_automation_activity
 from . import marketing_automation_activity_action
 from . import marketing_automation_activity_schedule
@@ -13,6 +14,7 @@ from . import mailing_mailing
 from . import mailing_trace
 from . import sms_tracker
 from . import utm_campaign
+from . import res_config_settings
 from . import marketing_automation_list_source
 from . import mailing_list
 from . import mailing_subscription

@@ -1,15 +1,87 @@
+from collections import defaultdict
+from datetime import timedelta
+
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .marketing_automation_campaign_pace import PACE_FIELDS, SENDING_ACTIVITY_TYPES
+
 DEFAULT_BATCH_SIZE = 2000
+PRESSURE_DAYS = 7
+# the mailing traces that count against the contact pressure cap: queued or delivered
+PRESSURE_STATUSES = ("outgoing", "pending", "sent", "open", "reply")
+
+
+class ExecutePlan:
+    """What the execute cron may claim now, from one read of the activities of the running
+    campaigns (``_get_execute_plan``).
+
+    - ``held_activity_ids``: sending activities of paced campaigns: the general claim leaves
+      their traces alone; they are claimed per campaign, within its pace;
+    - ``open_campaigns``: {campaign id: (quota, [sending activity ids with traces due])} of the
+      paced campaigns allowed to send a batch now;
+    - ``claimable``: whether any trace may be claimed now;
+    - ``next_date``: the earliest later moment when something becomes claimable, or None;
+    - ``first_date``: the earliest moment something is or becomes claimable (the due date of
+      the first trace that waits for no pace, possibly past), or None.
+    """
+
+    __slots__ = (
+        "claimable",
+        "first_date",
+        "general_claimable",
+        "held_activity_ids",
+        "next_date",
+        "open_campaigns",
+    )
+
+    def __init__(self):
+        self.held_activity_ids = []
+        self.open_campaigns = {}
+        self.claimable = False
+        self.general_claimable = False
+        self.next_date = None
+        self.first_date = None
+
+    def add_date(self, date, now, general=True):
+        if date is None:
+            return
+        if self.first_date is None or date < self.first_date:
+            self.first_date = date
+        if date <= now:
+            self.claimable = True
+            self.general_claimable = self.general_claimable or general
+        elif self.next_date is None or date < self.next_date:
+            self.next_date = date
 
 
 class MarketingAutomationTraceScheduler(models.Model):
-    """The execute cron: claims due traces in bounded batches and sleeps until the next one."""
+    """The execute cron: claims due traces in bounded batches, within the sending pace of the
+    campaigns, and sleeps until the next allowed moment."""
 
     _inherit = "marketing.automation.trace"
+
+    def init(self):
+        res = super().init()
+        # the scheduler reads the first scheduled trace of each activity: one index entry per
+        # activity whatever the number of traces waiting behind it (a closed sending window)
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS marketing_automation_trace_activity_due_idx
+                ON marketing_automation_trace (activity_id, schedule_date, id)
+             WHERE state = 'scheduled' AND is_test IS NOT TRUE
+            """
+        )
+        return res
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("schedule_date") and vals.get("state", "scheduled") == "scheduled":
+            # a trace moved by hand: the scheduler wakes at its new date
+            self._wake_execute_cron(fields.Datetime.to_datetime(vals["schedule_date"]))
+        return res
 
     # ------------------------------------------------------------------ SCHEDULER
 
@@ -30,56 +102,237 @@ class MarketingAutomationTraceScheduler(models.Model):
         )
 
     @api.model
-    def _claim_due(self, limit=None):
-        """Lock and return at most ``limit`` due traces of running campaigns. Rows another
-        worker holds are skipped, so two workers never execute the same trace."""
-        self.env["marketing.automation.campaign"].flush_model(["state"])
-        self.flush_model()
-        now = fields.Datetime.now()
-        # a row another worker processed since this transaction began cannot be locked: the
-        # serialization failure is expected and handled by the caller, not a bad query to log
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT t.id FROM marketing_automation_trace t
-                 WHERE %s
-                 ORDER BY t.schedule_date, t.id
-                 LIMIT %s
-                   FOR UPDATE OF t SKIP LOCKED
-                """,
-                self._due_where(now),
-                limit or self._get_batch_size(),
-            ),
-            log_exceptions=False,
+    def _get_execute_plan(self, now):
+        """The ExecutePlan at ``now``, in one query: for each activity of a running campaign
+        the date of its first scheduled trace (one index entry each) with the pace of its
+        campaign and the time zones it may be read in."""
+        self.env["marketing.automation.campaign"].flush_model(
+            ["state", "send_last_batch_date", *PACE_FIELDS]
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
-
-    @api.model
-    def _get_next_schedule_date(self):
-        """The earliest schedule date of the scheduled traces, or None: a single ordered read of
-        the partial index of scheduled traces, whatever the history (the planner always serves a
-        min() by the index, and entries of traces done since are skipped after the first read)."""
-        self.flush_model(["state", "schedule_date", "is_test"])
+        self.flush_model(["state", "schedule_date", "is_test", "activity_id"])
+        pace_columns = SQL(", ").join(
+            SQL.identifier("c", fname) for fname in (*PACE_FIELDS, "send_last_batch_date")
+        )
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT min(t.schedule_date) FROM marketing_automation_trace t
-                 WHERE t.state = 'scheduled' AND t.is_test IS NOT TRUE
-                """
+                SELECT a.id, a.campaign_id, a.activity_type IN %s,
+                       (SELECT t.schedule_date FROM marketing_automation_trace t
+                         WHERE t.activity_id = a.id AND t.state = 'scheduled'
+                           AND t.is_test IS NOT TRUE
+                         ORDER BY t.schedule_date, t.id LIMIT 1),
+                       company_partner.tz, user_partner.tz, %s
+                  FROM marketing_automation_activity a
+                  JOIN marketing_automation_campaign c ON c.id = a.campaign_id
+                  JOIN res_company company ON company.id = c.company_id
+                  JOIN res_partner company_partner ON company_partner.id = company.partner_id
+             LEFT JOIN res_users u ON u.id = c.user_id
+             LEFT JOIN res_partner user_partner ON user_partner.id = u.partner_id
+                 WHERE c.state = 'running'
+                """,
+                SENDING_ACTIVITY_TYPES,
+                pace_columns,
             )
         )
-        return rows[0][0]
+        Campaign = self.env["marketing.automation.campaign"]
+        plan = ExecutePlan()
+        paces, due_sending = {}, defaultdict(list)
+        for activity_id, campaign_id, sending, first_due, company_tz, user_tz, *pace in rows:
+            if campaign_id not in paces:
+                values = dict(zip((*PACE_FIELDS, "send_last_batch_date"), pace, strict=True))
+                paces[campaign_id] = Campaign._make_send_pace(values, [company_tz, user_tz])
+            if not sending or not paces[campaign_id].is_paced:
+                plan.add_date(first_due, now)
+                continue
+            plan.held_activity_ids.append(activity_id)
+            if first_due is None:
+                continue
+            allowed = paces[campaign_id].next_allowed(max(first_due, now))
+            plan.add_date(allowed, now, general=False)
+            if allowed is not None and allowed <= now:
+                due_sending[campaign_id].append(activity_id)
+        for campaign_id, activity_ids in due_sending.items():
+            plan.open_campaigns[campaign_id] = (paces[campaign_id].batch_size, activity_ids)
+        return plan
+
+    @api.model
+    def _claim_due(self, limit=None):
+        """Lock and return at most ``limit`` due traces of running campaigns, in their due
+        order; the emails and SMS of paced campaigns within their pace. Rows another worker
+        holds are skipped, so two workers never execute the same trace."""
+        now = fields.Datetime.now()
+        limit = limit or self._get_batch_size()
+        plan = self._get_execute_plan(now)
+        if not plan.claimable:
+            return self.browse()
+        trace_ids = self._claim_paced(plan, now, limit)
+        general_limit = limit - len(trace_ids)
+        if general_limit > 0 and plan.general_claimable:
+            held = SQL()
+            if plan.held_activity_ids:
+                held = SQL("AND t.activity_id <> ALL(%s)", plan.held_activity_ids)
+            # a row another worker processed since this transaction began cannot be locked:
+            # the serialization failure is expected and handled by the caller, not a bad
+            # query to log
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT t.id FROM marketing_automation_trace t
+                     WHERE %s %s
+                     ORDER BY t.schedule_date, t.id
+                     LIMIT %s
+                       FOR UPDATE OF t SKIP LOCKED
+                    """,
+                    self._due_where(now),
+                    held,
+                    general_limit,
+                ),
+                log_exceptions=False,
+            )
+            trace_ids += [row[0] for row in self.env.cr.fetchall()]
+        traces = self.browse(trace_ids)
+        return traces._apply_pressure_cap(now)
+
+    @api.model
+    def _claim_paced(self, plan, now, limit):
+        """Claim the due emails and SMS of the paced campaigns allowed to send now, at most
+        their batch size each, and record their batch. The campaign's row is locked first: a
+        second worker skips the campaign instead of sending a second batch at once."""
+        trace_ids = []
+        for campaign_id, (batch_size, activity_ids) in plan.open_campaigns.items():
+            quota = min(batch_size or limit, limit - len(trace_ids))
+            if quota <= 0:
+                break
+            locked = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT id FROM marketing_automation_campaign
+                     WHERE id = %s AND state = 'running' FOR NO KEY UPDATE SKIP LOCKED
+                    """,
+                    campaign_id,
+                )
+            )
+            if not locked:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT t.id FROM marketing_automation_trace t
+                     WHERE t.id IN (
+                           SELECT due.id
+                             FROM unnest(%s::int[]) AS a(id),
+                          LATERAL (SELECT d.id, d.schedule_date
+                                     FROM marketing_automation_trace d
+                                    WHERE d.activity_id = a.id AND d.state = 'scheduled'
+                                      AND d.is_test IS NOT TRUE AND d.schedule_date <= %s
+                                    ORDER BY d.schedule_date, d.id LIMIT %s) AS due
+                            ORDER BY due.schedule_date, due.id LIMIT %s)
+                       AND t.state = 'scheduled'
+                     ORDER BY t.schedule_date, t.id
+                       FOR UPDATE OF t SKIP LOCKED
+                    """,
+                    activity_ids,
+                    now,
+                    quota,
+                    quota,
+                ),
+                log_exceptions=False,
+            )
+            claimed = [row[0] for row in self.env.cr.fetchall()]
+            if claimed:
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE marketing_automation_campaign SET send_last_batch_date = %s"
+                        " WHERE id = %s",
+                        now,
+                        campaign_id,
+                    ),
+                    log_exceptions=False,
+                )
+                self.env["marketing.automation.campaign"].browse(campaign_id).invalidate_recordset(
+                    ["send_last_batch_date"]
+                )
+                trace_ids += claimed
+        return trace_ids
+
+    def _apply_pressure_cap(self, now):
+        """The contact pressure cap (setting, off when 0): a contact receives at most N
+        marketing emails of the campaigns per rolling 7 days. The emails of these claimed
+        traces that would exceed it are postponed to when the cap frees for their contact
+        (they stay scheduled); return the traces to execute."""
+        cap = self.env["marketing.automation.campaign"]._get_global_send_pace()[2]
+        if not cap or not self:
+            return self
+        emails_traces = self.filtered(lambda t: t.activity_id.activity_type == "email")
+        email_of = {}
+        for activity, traces in emails_traces.grouped("activity_id").items():
+            records = self.env[activity.campaign_id.model_name].browse(traces.mapped("res_id"))
+            emails, _blacklisted = self.env["mailing.mailing"]._get_automation_emails(records)
+            for trace in traces:
+                email = (emails or {}).get(trace.res_id)
+                if email:
+                    email_of[trace.id] = email
+        if not email_of:
+            return self
+        since = now - timedelta(days=PRESSURE_DAYS)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT email, count(*), min(create_date) FROM mailing_trace
+                 WHERE email = ANY(%s) AND trace_type = 'mail'
+                   AND marketing_trace_id IS NOT NULL
+                   AND create_date > %s AND trace_status IN %s
+                 GROUP BY email
+                """,
+                list(set(email_of.values())),
+                since,
+                PRESSURE_STATUSES,
+            )
+        )
+        sent = {email: (count, oldest) for email, count, oldest in rows}
+        postponed = defaultdict(list)
+        for trace in emails_traces.sorted(lambda t: (t.schedule_date, t.id)):
+            email = email_of.get(trace.id)
+            if not email:
+                continue
+            count, oldest = sent.get(email, (0, now))
+            if count >= cap:
+                postponed[oldest + timedelta(days=PRESSURE_DAYS)].append(trace.id)
+            else:
+                sent[email] = (count + 1, oldest)
+        if not postponed:
+            return self
+        for date, trace_ids in postponed.items():
+            self.env.execute_query(
+                SQL(
+                    "UPDATE marketing_automation_trace SET schedule_date = %s WHERE id = ANY(%s)",
+                    date,
+                    trace_ids,
+                )
+            )
+        self.invalidate_recordset(["schedule_date"])
+        self._wake_execute_cron(min(postponed))
+        return self - self.browse([i for ids in postponed.values() for i in ids])
+
+    @api.model
+    def _get_next_schedule_date(self):
+        """The earliest moment a scheduled trace may be claimed: its due date, or for the
+        emails and SMS of a paced campaign the next batch allowed from now; None if none."""
+        return self._get_execute_plan(fields.Datetime.now()).first_date
 
     @api.model
     def _cron_execute(self):
         """Execute one bounded batch of due traces. The cron runner commits after each call and
-        calls again while ``remaining`` is reported; past that, the cron is triggered again."""
-        next_date = self._get_next_schedule_date()
-        if not next_date or next_date > fields.Datetime.now():
-            # nothing due: the usual tick, kept to one query and a wake-up at the next date
+        calls again while ``remaining`` is reported; past that, the cron is triggered at the
+        next allowed moment (a due trace, a campaign's next batch or window opening)."""
+        now = fields.Datetime.now()
+        plan = self._get_execute_plan(now)
+        if not plan.claimable:
+            # nothing allowed now: the usual tick, kept to one query and a wake-up at the next
+            # allowed moment, whatever the number of traces waiting for it
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
-            if next_date:
-                self._wake_execute_cron(next_date, unless_planned=True)
+            if plan.next_date:
+                self._wake_execute_cron(plan.next_date, unless_planned=True)
             return
         try:
             traces = self._claim_due()
@@ -95,31 +348,36 @@ class MarketingAutomationTraceScheduler(models.Model):
         if remaining:
             self._wake_execute_cron()
         elif next_date:
-            self._wake_execute_cron(next_date)
+            self._wake_execute_cron(next_date, unless_planned=True)
 
     @api.model
     def _get_due_stats(self):
-        """(number of traces due now, date of the next scheduled one) in one query that reads
-        the partial index of scheduled traces only."""
-        self.flush_model()
+        """(number of traces that may be claimed now, date of the next allowed moment)."""
+        now = fields.Datetime.now()
+        plan = self._get_execute_plan(now)
+        if not plan.claimable:
+            return 0, plan.next_date
+        remaining = 0
+        for batch_size, _activity_ids in plan.open_campaigns.values():
+            remaining += batch_size or 1
+        if not plan.general_claimable:
+            return remaining, plan.next_date
+        held = SQL()
+        if plan.held_activity_ids:
+            held = SQL("AND t.activity_id <> ALL(%s)", plan.held_activity_ids)
         rows = self.env.execute_query(
             SQL(
-                """
-                SELECT count(*) FILTER (WHERE t.schedule_date <= %s), min(t.schedule_date)
-                  FROM marketing_automation_trace t
-                 WHERE t.state = 'scheduled' AND t.is_test IS NOT TRUE
-                   AND EXISTS (SELECT 1 FROM marketing_automation_campaign c
-                                WHERE c.id = t.campaign_id AND c.state = 'running')
-                """,
-                fields.Datetime.now(),
+                "SELECT count(*) FROM marketing_automation_trace t WHERE %s %s",
+                self._due_where(now),
+                held,
             )
         )
-        return rows[0]
+        return remaining + rows[0][0], plan.next_date
 
     @api.model
     def _wake_execute_cron(self, at=None, unless_planned=False):
         """Trigger the execute cron now or at ``at``; with ``unless_planned``, only when no
-        trigger is planned by then already (the scheduling of the traces planned one)."""
+        later trigger is planned by then already (the scheduling of the traces planned one)."""
         # the cached xmlid lookup, without the existence query of env.ref()
         cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "marketing_automation_ext.ir_cron_marketing_automation_execute",
@@ -129,11 +387,16 @@ class MarketingAutomationTraceScheduler(models.Model):
             return
         cron = self.env["ir.cron"].browse(cron_id)
         now = fields.Datetime.now()
-        if unless_planned and at:
+        if unless_planned and at and at > now:
+            # a trigger already due is the one running the cron now: the runner removes it
             planned = self.env.execute_query(
                 SQL(
-                    "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s LIMIT 1",
+                    """
+                    SELECT 1 FROM ir_cron_trigger
+                     WHERE cron_id = %s AND call_at > %s AND call_at <= %s LIMIT 1
+                    """,
                     cron.id,
+                    now,
                     at,
                 )
             )

@@ -28,3 +28,4 @@ from . import test_campaign_responses
 from . import test_response_import
 from . import test_response_polling
 from . import test_screenshots
+from . import test_campaign_pace

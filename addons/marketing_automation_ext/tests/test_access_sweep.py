@@ -121,6 +121,8 @@ EXPECTED = {
         "public": NO_ACCESS,
     },
     "sms.tracker": dict.fromkeys(KINDS, NO_ACCESS),
+    # the settings (global sending pace): administrators only, as every host setting
+    "res.config.settings": dict.fromkeys(KINDS, NO_ACCESS),
     # responses: as participants; the import wizard: as the other wizards
     "marketing.automation.response": {
         "user": (ALL, "cw"),
@@ -315,6 +317,8 @@ class TestAccessSweep(MarketingAutomationCommon):
     # ------------------------------------------------------------------ PER MODEL
 
     def _fixture(self, model):
+        if model == "res.config.settings":
+            return self.env[model].create({})
         return {
             "marketing.automation.campaign": self.campaign,
             "marketing.automation.activity": self.follow_up,
@@ -413,6 +417,7 @@ class TestAccessSweep(MarketingAutomationCommon):
                 "sms_uuid": uuid.uuid4().hex,
                 "mailing_trace_id": self.mailing_trace.id,
             },
+            "res.config.settings": {},
             "marketing.automation.response.import": {"campaign_id": campaign.id},
             "res.partner": {"name": f"Sweep {unique}"},
             "fetchmail.server": {
@@ -446,6 +451,7 @@ class TestAccessSweep(MarketingAutomationCommon):
             "mailing.mailing": {"subject": "Sweep renamed"},
             "mailing.trace": {"email": "sweep@test.example.com"},
             "sms.tracker": {"sms_uuid": uuid.uuid4().hex},
+            "res.config.settings": {"marketing_automation_pressure_cap": 2},
             "marketing.automation.response": {"body": "<p>Sweep renamed</p>"},
             "marketing.automation.response.import": {"file_name": "sweep.csv"},
             "res.partner": {"name": "Sweep renamed"},
