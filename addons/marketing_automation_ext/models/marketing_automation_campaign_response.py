@@ -1,11 +1,17 @@
 """Responses of a campaign, and the polling of its incoming mail servers after each send:
 5 minutes after the send, then at doubling intervals, and no longer one week after it."""
 
+import logging
 from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.misc import format_datetime
+
+_logger = logging.getLogger(__name__)
 
 # minutes between a send and the first check of the campaign's incoming mail servers
 FETCH_FIRST_DELAY = 5
@@ -77,6 +83,7 @@ class MarketingAutomationCampaign(models.Model):
             campaign.has_fetchmail_servers = bool(campaign.sudo().fetchmail_server_ids)
 
     @api.depends(
+        "has_fetchmail_servers",
         "response_fetch_next",
         "response_fetch_interval",
         "response_last_send",
@@ -191,16 +198,67 @@ class MarketingAutomationCampaign(models.Model):
         if not self:
             return
         campaigns = self.sudo()
-        if last_send:
-            campaigns.write({"response_last_send": now})
         with_servers = campaigns.filtered("has_fetchmail_servers")
-        if not with_servers:
-            return
         first = now + timedelta(minutes=FETCH_FIRST_DELAY)
-        with_servers.write(
-            {"response_fetch_next": first, "response_fetch_interval": FETCH_FIRST_DELAY}
+        if last_send:
+            with_servers = campaigns._set_response_last_send(now, with_servers)
+        elif with_servers:
+            with_servers.write(
+                {"response_fetch_next": first, "response_fetch_interval": FETCH_FIRST_DELAY}
+            )
+        if with_servers:
+            self.env.ref(FETCH_CRON).sudo()._trigger(first)
+
+    def _set_response_last_send(self, now, with_servers):
+        """Record the send of these campaigns at ``now`` and restart the plan of those of
+        ``with_servers``; return the campaigns planned. Several workers may send batches of
+        one campaign at the same time: a campaign whose row another transaction holds or has
+        just changed is left to it (it plans the same checks, a few seconds apart), so that
+        sending never waits nor fails for the plan."""
+        self.env.flush_all()
+        planned = self.browse()
+        for campaign in self:
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(
+                        SQL(
+                            "SELECT id FROM marketing_automation_campaign WHERE id = %s"
+                            " FOR NO KEY UPDATE NOWAIT",
+                            campaign.id,
+                        ),
+                        log_exceptions=False,
+                    )
+                    has_servers = campaign in with_servers
+                    self.env.cr.execute(
+                        SQL(
+                            """
+                            UPDATE marketing_automation_campaign
+                               SET response_last_send = %(now)s,
+                                   response_fetch_next = CASE WHEN %(plan)s THEN %(first)s
+                                                         ELSE response_fetch_next END,
+                                   response_fetch_interval = CASE WHEN %(plan)s THEN %(delay)s
+                                                             ELSE response_fetch_interval END
+                             WHERE id = %(id)s
+                            """,
+                            now=now,
+                            plan=has_servers,
+                            first=now + timedelta(minutes=FETCH_FIRST_DELAY),
+                            delay=FETCH_FIRST_DELAY,
+                            id=campaign.id,
+                        ),
+                        log_exceptions=False,
+                    )
+            except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure):
+                _logger.info(
+                    "Campaign %s: a concurrent send plans its response checks", campaign.id
+                )
+                continue
+            if has_servers:
+                planned |= campaign
+        self.invalidate_recordset(
+            ["response_last_send", "response_fetch_next", "response_fetch_interval"]
         )
-        self.env.ref(FETCH_CRON).sudo()._trigger(first)
+        return planned
 
     def _replan_response_fetch(self, now):
         """These campaigns' servers were checked at ``now``: the next check comes twice the

@@ -50,9 +50,7 @@ class MarketingAutomationResponse(models.Model):
         index="btree_not_null",
         readonly=True,
     )
-    mailing_trace_id = fields.Many2one(
-        "mailing.trace", string="Mailing Trace", ondelete="set null", readonly=True
-    )
+    mailing_trace_id = fields.Many2one("mailing.trace", ondelete="set null", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Contact", index="btree_not_null")
     kind = fields.Selection(RESPONSE_KINDS, required=True, index=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
@@ -61,7 +59,7 @@ class MarketingAutomationResponse(models.Model):
     is_test = fields.Boolean(related="participant_id.is_test", store=True, string="Test")
     res_model = fields.Char(related="participant_id.res_model", string="Record Model")
     record_name = fields.Char(related="participant_id.record_name", string="Record")
-    lead_id = fields.Many2one("crm.lead", string="Lead", ondelete="set null", readonly=True)
+    lead_id = fields.Many2one("crm.lead", ondelete="set null", readonly=True)
     import_key = fields.Char(
         readonly=True,
         copy=False,

@@ -48,7 +48,7 @@ class MarketingAutomationTrace(models.Model):
             try:
                 date = min(fields.Datetime.to_datetime(message["date"]), date)
             except ValueError:
-                pass
+                _logger.info("Unreadable date of a response: %s", message["date"])
         partners = Response._get_partners_of(traces.participant_id)
         author = message.get("author_id") or False
         channel = "sms" if event.startswith("sms_") else "mail"
