@@ -28,23 +28,23 @@ class MarketingAutomationCampaign(models.Model):
     def _load_demo_campaign(self, user_id, category_id):
         """Demo data: the "Commercial prospection" template's campaign, owned by the
         salesperson ``user_id``, running on the companies of the tag ``category_id`` whose
-        address is at example.com, with the history the scheduler and the tracking would have written for it: the
-        catalogue sent to each company, a few opens, two clicks (and the calls they
-        schedule), one reply by email, and the reminders of those who did not open it
-        waiting for their date. Nothing leaves the database: the queued mails are recorded
+        address is at example.com, with the history the scheduler and the tracking would have
+        written for it: the catalogue sent to each company, a few opens, two clicks (and the
+        calls they schedule), one reply by email, and the reminders of those who did not open
+        it waiting for their date. Nothing leaves the database: the queued mails are recorded
         as delivered, as a mail server would have. Loading it again changes nothing."""
         campaign = self.env.ref(DEMO_CAMPAIGN_XMLID, raise_if_not_found=False)
         if campaign:
             return campaign
         # notifications (the calls assigned to the salesperson) wait in the mail queue, where
         # they are recorded as delivered, instead of being sent at once
-        self = self.with_context(mail_notify_force_send=False)
-        user = self.env["res.users"].browse(user_id)
+        demo = self.with_context(mail_notify_force_send=False)
+        user = demo.env["res.users"].browse(user_id)
         # what the salesperson does, as they would do it (their name on the campaign and as
         # the sender of its mails); the crons below run as the scheduler runs them
-        Campaign = self.with_user(user).sudo()
-        first_mail_id = self._demo_last_mail_id()
-        template = self.env.ref(DEMO_TEMPLATE_XMLID).with_env(Campaign.env)
+        Campaign = demo.with_user(user).sudo()
+        first_mail_id = demo._demo_last_mail_id()
+        template = demo.env.ref(DEMO_TEMPLATE_XMLID).with_env(Campaign.env)
         campaign = Campaign.browse(template.action_create_campaign()["res_id"])
         campaign.domain = repr(
             expression.AND(
@@ -55,18 +55,18 @@ class MarketingAutomationCampaign(models.Model):
                 ]
             )
         )
-        self.env["ir.model.data"]._update_xmlids(
+        demo.env["ir.model.data"]._update_xmlids(
             [{"xml_id": DEMO_CAMPAIGN_XMLID, "record": campaign, "noupdate": True}]
         )
         campaign.action_start()
-        self._demo_run_scheduler()
+        demo._demo_run_scheduler()
         campaign._demo_deliver_mails(first_mail_id)
 
         catalogue = campaign.activity_ids.filtered(lambda a: a.trigger_type == "begin")
         traces = catalogue.trace_ids.filtered(lambda t: t.state == "processed").sorted(
             lambda t: (t.record_name or "", t.id)
         )
-        mailing_traces = self.env["mailing.trace"].sudo()
+        mailing_traces = demo.env["mailing.trace"].sudo()
         for trace in traces:
             mailing_traces |= trace.mailing_trace_ids
         clicking, replying, opening = mailing_traces[:2], mailing_traces[2:3], mailing_traces[3:4]
@@ -75,15 +75,13 @@ class MarketingAutomationCampaign(models.Model):
         for mailing_trace in replying:
             campaign._demo_reply(mailing_trace)
         # the calls the clicks scheduled are due at once; the reminders wait for their date
-        self._demo_run_scheduler()
+        demo._demo_run_scheduler()
         campaign._demo_deliver_mails(first_mail_id)
         return campaign
 
     @api.model
     def _demo_last_mail_id(self):
-        self.env["mail.mail"].flush_model()
-        self.env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM mail_mail")
-        return self.env.cr.fetchone()[0]
+        return self.env["mail.mail"].sudo().search([], order="id desc", limit=1).id or 0
 
     @api.model
     def _demo_run_scheduler(self):
