@@ -127,7 +127,7 @@ class TestCampaignResponses(ResponseCase):
         campaign, email, _sent = self._send_campaign()
         mailing_traces = email.trace_ids.mailing_trace_ids
         self.env.invalidate_all()
-        with self.assertQueryCount(30):
+        with self.assertQueryCount(18):
             self.env["mailing.trace"].set_clicked(domain=[("id", "in", mailing_traces.ids)])
         self.assertEqual(len(campaign.response_ids), 5)
         more = self._create_partners(20, prefix="ma_more")
@@ -137,7 +137,7 @@ class TestCampaignResponses(ResponseCase):
         mailing_traces = email_2.trace_ids.mailing_trace_ids
         self.assertEqual(len(mailing_traces), 25)
         self.env.invalidate_all()
-        with self.assertQueryCount(30):
+        with self.assertQueryCount(18):
             self.env["mailing.trace"].set_clicked(domain=[("id", "in", mailing_traces.ids)])
         self.assertEqual(len(campaign_2.response_ids), 25)
 
@@ -180,3 +180,17 @@ class TestCampaignResponses(ResponseCase):
         action = response.action_schedule_activity()
         self.assertEqual(action["context"]["active_model"], "res.partner")
         self.assertEqual(action["context"]["active_ids"], partner.ids)
+
+    def test_test_participants_stay_out_of_the_figures(self):
+        campaign, email, _sent = self._send_campaign()
+        tester, real = self.partners[:2]
+        self._trace_of(email, tester).participant_id.is_test = True
+        traces = (self._trace_of(email, tester) | self._trace_of(email, real)).mailing_trace_ids
+        self.env["mailing.trace"].set_clicked(domain=[("id", "in", traces.ids)])
+        self.assertEqual(len(campaign.response_ids), 2)
+        self.assertEqual(campaign.response_ids.filtered("is_test").partner_id, tester)
+        self.assertEqual(campaign.with_user(self.ma_user).response_count, 1)
+        self.assertEqual(tester.with_user(self.ma_user).marketing_response_count, 0)
+        self.assertEqual(real.with_user(self.ma_user).marketing_response_count, 1)
+        participant = self._trace_of(email, tester).participant_id.with_user(self.ma_user)
+        self.assertEqual(participant.response_count, 1, "a test participant sees its own")
