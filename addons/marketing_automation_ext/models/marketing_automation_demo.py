@@ -134,15 +134,12 @@ class MarketingAutomationCampaign(models.Model):
         mail gateway, which attaches it to the record (when it matches no alias, as an incoming
         mail server of that model does) and marks the mailing trace replied."""
         record = self.env[mailing_trace.model].sudo().browse(mailing_trace.res_id)
-        message = (
-            self.env["mail.message"]
-            .sudo()
-            .search([("message_id", "=", mailing_trace.message_id)], limit=1)
-        )
+        # the delivered mail and its message are gone (auto-deleted): its mailing remains
+        mailing = mailing_trace.mass_mailing_id.sudo()
         raw = (
             f"From: {record.display_name} <{mailing_trace.email}>\r\n"
-            f"To: {message.reply_to or message.email_from or 'catchall@example.com'}\r\n"
-            f"Subject: Re: {message.subject}\r\n"
+            f"To: {mailing.reply_to or mailing.email_from or 'catchall@example.com'}\r\n"
+            f"Subject: Re: {mailing.subject}\r\n"
             f"Message-Id: <demo-reply-{mailing_trace.id}@example.com>\r\n"
             f"In-Reply-To: {mailing_trace.message_id}\r\n"
             f"References: {mailing_trace.message_id}\r\n"

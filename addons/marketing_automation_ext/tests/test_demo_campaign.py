@@ -128,7 +128,7 @@ class TestDemoCampaign(MarketingAutomationCommon):
         reply = company.message_ids.filtered(lambda m: "printed version" in (m.body or ""))
         self.assertEqual(len(reply), 1)
         self.assertEqual(reply.author_id, company)
-        self.assertTrue(reply.subject.startswith("Re: "))
+        self.assertEqual(reply.subject, f"Re: {catalogue.mailing_id.subject}")
 
         # a participant's traces: the catalogue processed, the next step planned or canceled
         participant = participants.filtered(lambda p: p.res_id == company.id)
