@@ -304,20 +304,6 @@ class MarketingAutomationCampaign(models.Model):
         self._enrol_participants()
         return True
 
-    @api.model
-    def action_open_campaigns(self):
-        """The Campaigns menu: the template cards while there is no campaign yet (one click
-        creates a campaign from a template), the campaigns afterwards."""
-        if self.search_count([], limit=1):
-            return self.env["ir.actions.act_window"]._for_xml_id(
-                "marketing_automation_ext.marketing_automation_campaign_action"
-            )
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "marketing_automation_ext.marketing_automation_template_action"
-        )
-        action["display_name"] = _("Campaigns: start from a template")
-        return action
-
     def action_view_participants(self):
         return self._action_view("marketing_automation_ext.marketing_automation_participant_action")
 

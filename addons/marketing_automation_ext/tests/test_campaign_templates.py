@@ -138,15 +138,3 @@ class TestCampaignTemplates(MarketingAutomationCommon):
             participant.trace_ids.mapped("state_msg"),
         )
         self.assertIn("Hot", record.category_id.mapped("name"))
-
-    def test_empty_campaign_screen_shows_the_templates(self):
-        Campaign = self.env["marketing.automation.campaign"].with_user(self.ma_user)
-        Campaign.search([]).sudo().write({"active": False})
-        self.assertEqual(
-            Campaign.action_open_campaigns()["res_model"], "marketing.automation.template"
-        )
-        template = self.env.ref("marketing_automation_ext.marketing_automation_template_tag_hot")
-        template.with_user(self.ma_user).action_create_campaign()
-        self.assertEqual(
-            Campaign.action_open_campaigns()["res_model"], "marketing.automation.campaign"
-        )
