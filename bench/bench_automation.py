@@ -7,7 +7,8 @@ participant and the peak memory of the process. ``--host N`` also times the host
 ``mailing.mailing.action_send_mail()`` on N partners with the same content. ``--parallel N``
 executes the same email activity for N participants by the cron in one OS process, then in two
 processes side by side (each runs the host's ``ir.cron._run_job`` loop), and counts the mails
-queued twice for one trace (there must be none) and the traces left unprocessed.
+queued twice for one trace (there must be none) and the traces left unprocessed. ``--paced N``
+times the cron tick of a paced campaign whose sending window is closed, N emails waiting.
 """
 
 import os
@@ -17,6 +18,7 @@ import sys
 import time
 
 import benchlib
+import pytz
 
 BODY = (
     '<div class="o_layout"><p>Hello <t t-out="object.name"/>,</p>'
@@ -36,6 +38,12 @@ def parse_args():
         type=int,
         default=20000,
         help="one cron process against two on N participants (0: skip)",
+    )
+    parser.add_argument(
+        "--paced",
+        type=int,
+        default=int(os.environ.get("BENCH_PACED", 100000)),
+        help="the tick of a paced campaign whose window is closed, N traces waiting (0: skip)",
     )
     parser.add_argument("--worker", action="store_true", help=benchlib.argparse.SUPPRESS)
     return benchlib.parse_args(parser)
@@ -149,6 +157,80 @@ def bench_idle_tick(odoo, registry, runs=20):
             "ms": 1000 * sorted(timings)[len(timings) // 2],
             "queries": max(queries),
             "history": history,
+        }
+
+
+def bench_paced_tick(odoo, registry, size, runs=20):
+    """The execute cron when nothing is allowed to send: a paced campaign whose sending window
+    is closed now, with ``size`` emails due and waiting. Then the campaign is stopped (set-based,
+    its traces canceled) so that the cases after it see no waiting traces."""
+    prefix = f"paced{size}t{time.time_ns()}"
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        campaign, _activity = create_campaign(env, prefix, size)
+        # a one-hour window twelve hours away, every day, in the campaign's time zone
+        local_now = pytz.utc.localize(odoo.fields.Datetime.now()).astimezone(
+            campaign._get_schedule_tz()
+        )
+        opens = (local_now.hour + 12) % 24
+        campaign.write(
+            {
+                "send_batch_size": 50,
+                "send_batch_interval": 10,
+                "send_window_enabled": True,
+                "send_window_start": float(opens),
+                "send_window_end": float(opens + 1),
+                "send_saturday": True,
+                "send_sunday": True,
+            }
+        )
+        enrolled = campaign._enrol_participants()
+        cr.commit()
+        Trace = env["marketing.automation.trace"]
+        Trace._cron_execute()  # the first one also warms the caches
+        cr.commit()
+        timings, queries = [], []
+        for _run in range(runs):
+            before = cr.sql_log_count
+            start = time.perf_counter()
+            Trace._cron_execute()
+            timings.append(time.perf_counter() - start)
+            queries.append(cr.sql_log_count - before)
+            cr.rollback()
+        cr.execute(
+            """
+            SELECT count(*) FILTER (WHERE state = 'scheduled'), count(*) FILTER (WHERE state != 'scheduled')
+              FROM marketing_automation_trace WHERE campaign_id = %s
+            """,
+            [campaign.id],
+        )
+        waiting, run = cr.fetchone()
+        cr.execute(
+            "SELECT min(call_at) FROM ir_cron_trigger WHERE cron_id = %s AND call_at > %s",
+            [
+                env.ref("marketing_automation_ext.ir_cron_marketing_automation_execute").id,
+                odoo.fields.Datetime.now(),
+            ],
+        )
+        planned = cr.fetchone()[0]
+        cr.execute(
+            "UPDATE marketing_automation_trace SET state = 'canceled' WHERE campaign_id = %s"
+            " AND state = 'scheduled'",
+            [campaign.id],
+        )
+        cr.execute(
+            "UPDATE marketing_automation_campaign SET state = 'stopped' WHERE id = %s",
+            [campaign.id],
+        )
+        cr.commit()
+        return {
+            "enrolled": enrolled,
+            "waiting": waiting,
+            "run": run,
+            "ms": 1000 * sorted(timings)[len(timings) // 2],
+            "max_ms": 1000 * max(timings),
+            "queries": max(queries),
+            "planned": planned,
         }
 
 
@@ -384,6 +466,20 @@ def main():
             f"  {label}: {tick['ms']:.1f} ms (median of 20), {tick['queries']} queries;"
             f" first tick {tick['first_ms']:.1f} ms, {tick['first_queries']} queries;"
             f" over {tick['history']} traces of history"
+        )
+    if args.paced:
+        paced = bench_paced_tick(odoo, registry, args.paced)
+        print()
+        print("Tick of a paced campaign with its sending window closed (<= 20 ms, <= 5 queries)")
+        print(
+            f"  {paced['waiting']} emails waiting: {paced['ms']:.1f} ms (median of 20, max"
+            f" {paced['max_ms']:.1f}), {paced['queries']} queries; {paced['run']} run early;"
+            f" next wake-up planned at {paced['planned']} (the window's opening)"
+        )
+        tick = bench_idle_tick(odoo, registry)
+        print(
+            f"  then nothing due (the campaign stopped): {tick['ms']:.1f} ms (median of 20),"
+            f" {tick['queries']} queries; first tick {tick['first_ms']:.1f} ms"
         )
     if args.host:
         host = bench_host(odoo, registry, args.host)
