@@ -1,4 +1,4 @@
-"""Benchmarks of the campaign engine (SPEC section 5), run by ``bench/run.sh``.
+"""Benchmarks of the campaign engine (the performance targets of docs/features.md), run by ``bench/run.sh``.
 
 For each size: create the partners (set-based), a campaign with one email activity, enrol them,
 then execute the activity up to queued ``mail.mail`` and ``mailing.trace`` rows, batch by batch and
@@ -208,7 +208,7 @@ def bench_paced_tick(odoo, registry, size, runs=20):
         cr.execute(
             "SELECT min(call_at) FROM ir_cron_trigger WHERE cron_id = %s AND call_at > %s",
             [
-                env.ref("marketing_automation_ext.ir_cron_marketing_automation_execute").id,
+                env.ref("marketing_automation_ext.ir_cron_marketing_automation_trace_execute").id,
                 odoo.fields.Datetime.now(),
             ],
         )
@@ -280,7 +280,7 @@ def run_cron_worker(odoo, registry):
     Trace._claim_due = _claim_due
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        cron = env.ref("marketing_automation_ext.ir_cron_marketing_automation_execute")
+        cron = env.ref("marketing_automation_ext.ir_cron_marketing_automation_trace_execute")
         job = {
             "id": cron.id,
             "cron_name": cron.cron_name,
@@ -426,7 +426,7 @@ def main():
     registry = odoo.modules.registry.Registry(args.db)
 
     print()
-    print("One email activity, up to queued mail.mail and mailing.trace (SPEC 5: <= 100 s at 100k)")
+    print("One email activity, up to queued mail.mail and mailing.trace (target: <= 100 s at 100k)")
     header = (
         f"{'participants':>12} {'enrol s':>8} {'execute s':>10} {'per s':>9} "
         f"{'queries/p':>9} {'mails':>8} {'traces':>8} {'peak MB':>8} "
@@ -454,10 +454,10 @@ def main():
             )
             print(
                 f"time per participant at {last['size']} / at {smaller['size']}: {ratio:.2f}"
-                " (SPEC 5: within 10% of 1k)"
+                " (target: within 10% of 1k)"
             )
     print()
-    print("Scheduler tick with nothing due (SPEC 5: <= 20 ms, <= 5 queries)")
+    print("Scheduler tick with nothing due (target: <= 20 ms, <= 5 queries)")
     for label in ("right after the runs", "after VACUUM ANALYZE (what autovacuum does)"):
         if label.startswith("after"):
             vacuum(registry)

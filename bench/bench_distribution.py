@@ -1,4 +1,4 @@
-"""Benchmark of the distribution of a step's targets (SPEC 1.5 and section 5), run by ``bench/run.sh``.
+"""Benchmark of the distribution of a step's targets (its target in docs/features.md), run by ``bench/run.sh``.
 
 Creates N partners, a phoning step targeting them all whose questionnaire they answered (two
 questions, through ``survey.user_input`` lines), two steps of another operation where some of them
@@ -271,7 +271,7 @@ def main():
     print()
     print(f"Distribution of a step's targets by a 5-condition formula: {FORMULA}")
     print(
-        "(2 answer, 2 status, 1 partner condition; run by a marketing User; SPEC: <= 5 s at 100k)"
+        "(2 answer, 2 status, 1 partner condition; run by a marketing User; target: <= 5 s at 100k)"
     )
     header = (
         f"{'targets':>9} {'distribute s':>12} {'queries':>8} {'added':>8} {'correct':>8} "

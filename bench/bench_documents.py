@@ -202,7 +202,7 @@ def main():
         cr.rollback()
 
     print()
-    print("Documents of marketing steps (SPEC 1.6; issue targets in the last column)")
+    print("Documents of marketing steps (targets in the last column)")
     print(
         f"{'benchmark':<40} {'seconds':>8} {'CPU s':>6} {'MB out':>7} {'peak MB':>8} "
         f"{'target s':>9}"

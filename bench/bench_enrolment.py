@@ -1,4 +1,4 @@
-"""Enrolment on change (SPEC 2.2), run by ``bench/run.sh``.
+"""Enrolment on change of a campaign, run by ``bench/run.sh``.
 
 Create N partners (set-based), a running campaign that enrols on change the partners whose job
 position is "Buyer", then one ORM write that gives the N partners that position: the campaign's

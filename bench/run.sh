@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench`: performance figures of SPEC section 5, each case on a fresh database of its own.
+# `make bench`: the figures of the performance targets in docs/features.md, each case on a fresh database of its own.
 # Extra arguments go to the campaign engine's benchmark, e.g. `make bench ARGS="--sizes 1000 10000 --host 1000"`.
 source "$(dirname "$0")/../scripts/common.sh"
 setup_all

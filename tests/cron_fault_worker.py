@@ -27,7 +27,7 @@ BODY = (
     '<div class="o_layout"><p>Hello <t t-out="object.name"/>,</p>'
     '<p>Our <a href="https://www.example.com/catalogue">new catalogue</a> is out.</p></div>'
 )
-CRON_XMLID = "marketing_automation_ext.ir_cron_marketing_automation_execute"
+CRON_XMLID = "marketing_automation_ext.ir_cron_marketing_automation_trace_execute"
 
 
 def emit(*words):

@@ -1,7 +1,7 @@
 {
     "name": "Marketing Automation (Community)",
     "summary": "Automated campaigns: activity trees, triggers, participants and traces",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Marketing",
     "website": "https://github.com/marketing-suite/odoo-marketing-suite",
     "author": "Marketing Suite Contributors",

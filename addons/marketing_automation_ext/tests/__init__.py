@@ -30,3 +30,4 @@ from . import test_response_polling
 from . import test_screenshots
 from . import test_campaign_pace
 from . import test_use_case_5
+from . import test_migrations

@@ -113,7 +113,7 @@ class TestCampaignLiveEdits(MarketingAutomationCommon):
             interval_number=3,
             interval_type="days",
         )
-        cron = self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_execute")
+        cron = self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_trace_execute")
         with self.mock_datetime_and_now(NOW), self.mock_mail_gateway():
             self._start(campaign)
             self.env["ir.config_parameter"].set_param("marketing_automation_ext.batch_size", "2")
@@ -156,7 +156,7 @@ class TestCampaignLiveEdits(MarketingAutomationCommon):
     def test_idle_tick_reads_once_and_keeps_one_wake_up(self):
         campaign = self._create_campaign()
         later = self._create_activity(campaign, "Later", interval_number=2, interval_type="days")
-        cron = self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_execute")
+        cron = self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_trace_execute")
         Trigger = self.env["ir.cron.trigger"]
         Trace = self.env["marketing.automation.trace"]
         due_at = NOW + timedelta(days=2)

@@ -21,7 +21,7 @@ class PaceReplayMixin:
 
     def _planned(self, after):
         """Moments the execute cron is planned to run at after ``after``."""
-        cron = self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_execute")
+        cron = self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_trace_execute")
         triggers = self.env["ir.cron.trigger"].search(
             [("cron_id", "=", cron.id), ("call_at", ">", after)]
         )
@@ -75,7 +75,7 @@ class TestCampaignPace(PaceReplayMixin, MarketingAutomationCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.company.partner_id.tz = "Europe/Paris"
-        cls.cron = cls.env.ref("marketing_automation_ext.ir_cron_marketing_automation_execute")
+        cls.cron = cls.env.ref("marketing_automation_ext.ir_cron_marketing_automation_trace_execute")
         cls.Trace = cls.env["marketing.automation.trace"]
 
     # ------------------------------------------------------------------ HELPERS

@@ -20,7 +20,7 @@ REACTIONS = {
 
 @tagged("post_install", "-at_install")
 class TestUseCase6(MarketingAutomationCommon):
-    """SPEC use case 6: a marketing user creates each template's campaign in one click,
+    """Use case 6: a marketing user creates each template's campaign in one click,
     test-runs it on one record, then runs it for real on a small population through the
     scheduler, and reads the traces and metrics of the campaign."""
 
