@@ -280,7 +280,9 @@ class MarketingAutomationCampaign(models.Model):
         self.write({"state": "running"})
         # the scheduled traces that stopping canceled are not revived: the campaign goes on
         # with the participants it enrols from now on
-        self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_campaign_enrol")._trigger()
+        self.env.ref(
+            "marketing_automation_ext.ir_cron_marketing_automation_campaign_enrol"
+        )._trigger()
         return True
 
     def action_stop(self):
@@ -466,7 +468,9 @@ class MarketingAutomationCampaignCron(models.Model):
                 remaining += 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         if remaining:
-            self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_campaign_enrol")._trigger()
+            self.env.ref(
+                "marketing_automation_ext.ir_cron_marketing_automation_campaign_enrol"
+            )._trigger()
 
     def _set_cron_error(self, origin, message):
         """Record on these campaigns why a scheduler run failed for them (``origin``:

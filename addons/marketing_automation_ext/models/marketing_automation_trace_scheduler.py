@@ -341,7 +341,9 @@ class MarketingAutomationTraceScheduler(models.Model):
             # another transaction (a worker, a user editing a record) changed rows this batch
             # reads or writes since its snapshot: nothing of the batch is kept, it runs again soon
             self.env.cr.rollback()
-            self.env.ref("marketing_automation_ext.ir_cron_marketing_automation_trace_execute")._trigger()
+            self.env.ref(
+                "marketing_automation_ext.ir_cron_marketing_automation_trace_execute"
+            )._trigger()
             return
         remaining, next_date = self._get_due_stats()
         self.env["ir.cron"]._notify_progress(done=len(traces), remaining=remaining)

@@ -75,7 +75,9 @@ class TestCampaignPace(PaceReplayMixin, MarketingAutomationCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.company.partner_id.tz = "Europe/Paris"
-        cls.cron = cls.env.ref("marketing_automation_ext.ir_cron_marketing_automation_trace_execute")
+        cls.cron = cls.env.ref(
+            "marketing_automation_ext.ir_cron_marketing_automation_trace_execute"
+        )
         cls.Trace = cls.env["marketing.automation.trace"]
 
     # ------------------------------------------------------------------ HELPERS
