@@ -99,6 +99,7 @@ class MailingList(models.Model):
         self.check_access("write")
         self.env["mailing.subscription"].check_access("create")
         wanted, figures = self._collect_marketing_recipients()
+        removed = self._remove_unmatched_marketing_subscriptions(list(wanted))
         existing = self._match_mailing_contacts(list(wanted))
         new_contacts, new_subscriptions = [], []
         already = opted_out = 0
@@ -139,6 +140,12 @@ class MailingList(models.Model):
             list=self.name,
             **figures,
         )
+        figures["removed"] = removed
+        if removed:
+            figures["summary"] += " " + _(
+                "%(count)s contacts who no longer match the sources left the list.",
+                count=removed,
+            )
         self.write(
             {
                 "marketing_last_refresh": fields.Datetime.now(),
@@ -148,6 +155,31 @@ class MailingList(models.Model):
             }
         )
         return figures
+
+    def _remove_unmatched_marketing_subscriptions(self, emails):
+        """Unsubscribe, in one query, the contacts the sources brought into the list whose
+        address the sources no longer give (their record changed or left the filters); return
+        how many. Contacts added by hand stay, and so do those who opted out: their opt-out is
+        what keeps them out when their address comes back. The mailing contacts remain."""
+        self.ensure_one()
+        self.env["mailing.subscription"].flush_model()
+        self.env["mailing.contact"].flush_model(["email_normalized"])
+        self.env.cr.execute(
+            SQL(
+                """DELETE FROM mailing_subscription s
+                         USING mailing_contact c
+                         WHERE c.id = s.contact_id AND s.list_id = %s
+                           AND s.marketing_source_ref IS NOT NULL AND s.opt_out IS NOT TRUE
+                           AND (c.email_normalized IS NULL
+                                OR NOT c.email_normalized = ANY(%s))""",
+                self.id,
+                emails,
+            )
+        )
+        removed = self.env.cr.rowcount
+        if removed:
+            self.env.invalidate_all()
+        return removed
 
     def _insert_marketing_subscriptions(self, rows):
         """Subscribe ``rows`` [(contact id, source "model,id")] to the list in one query,

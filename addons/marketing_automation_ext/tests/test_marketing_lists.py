@@ -257,6 +257,33 @@ class TestMarketingLists(MarketingListCase):
             "the blacklist is not touched",
         )
 
+    def test_contacts_that_no_longer_match_leave_the_list(self):
+        mailing_list = self._opportunities_and_companies()
+        mailing_list._refresh_marketing_sources()
+        by_hand = self.env["mailing.contact"].create(
+            {"name": "By hand", "email": "hand@ml.test", "list_ids": [(4, mailing_list.id)]}
+        )
+        self._subscription(mailing_list, "opp8@ml.test").opt_out = True
+        leaving = self._subscription(mailing_list, "opp7@ml.test").contact_id
+        # one opportunity changes its address, two leave the filter (one of them opted out)
+        self.opportunities[6].email_from = "opp6.new@ml.test"
+        (self.opportunities[7] | self.opportunities[8]).name = "Lost deal"
+        result = mailing_list._refresh_marketing_sources()[mailing_list.id]
+        emails = self._emails(mailing_list)
+        self.assertEqual(result["removed"], 2, "opp6's old address and opp7")
+        self.assertNotIn("opp6@ml.test", emails)
+        self.assertIn("opp6.new@ml.test", emails)
+        self.assertNotIn("opp7@ml.test", emails)
+        self.assertTrue(leaving.exists(), "the mailing contact remains, out of the list")
+        self.assertTrue(self._subscription(mailing_list, "opp8@ml.test").opt_out)
+        self.assertIn(by_hand, mailing_list.subscription_ids.contact_id)
+        self.assertIn(
+            "2 contacts who no longer match the sources left the list.",
+            mailing_list.marketing_refresh_summary,
+        )
+        again = mailing_list._refresh_marketing_sources()[mailing_list.id]
+        self.assertEqual((again["removed"], again["added"]), (0, 0))
+
     def test_blacklisted_address_enters_and_stays_blacklisted(self):
         self.env["mail.blacklist"]._add("opp6@ml.test")
         mailing_list = self._opportunities_and_companies()
