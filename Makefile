@@ -11,7 +11,7 @@ run:  ## Set up and serve the suite on http://localhost:8069 (admin / admin)
 test:  ## Fresh test database, every addon test and tests/, closing "N passed, N failed"
 	@bash scripts/test.sh
 
-test-host:  ## Odoo's own tests of the modules we extend, with and without our addons (about 25 min)
+test-host:  ## Odoo's own tests of the modules we extend, with and without our addons (about 11 min)
 	@bash scripts/test_host.sh
 
 lint:  ## ruff and pylint-odoo over the addons

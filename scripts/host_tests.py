@@ -5,7 +5,9 @@ loaded, so they never meet their overrides. This runner opens the finished datab
 loaded), then runs each host module's at_install and post_install suites the way Odoo's loader
 does, and writes the outcome of every test to a JSON file.
 
-Usage: host_tests.py DB OUTPUT.json MODULE[,MODULE...] -- ODOO_OPTIONS...
+Usage: host_tests.py DB OUTPUT.json MODULE[,MODULE...] [ONLY.json] -- ODOO_OPTIONS...
+
+With ONLY.json (a list of test ids), only those tests run: the tests that failed once, run again.
 """
 
 import json
@@ -37,7 +39,12 @@ def outcome_recorder(result_class, outcomes):
 
 
 def main(argv):
-    db, output, modules = argv[0], argv[1], argv[2].split(",")
+    own = argv[: argv.index("--")] if "--" in argv else argv
+    db, output, modules = own[0], own[1], own[2].split(",")
+    only = None
+    if len(own) > 3:
+        with open(own[3], encoding="utf-8") as f:
+            only = set(json.load(f))
     odoo_options = argv[argv.index("--") + 1 :] if "--" in argv else []
 
     import odoo  # noqa: PLC0415 (Odoo is on the path given by the caller)
@@ -73,6 +80,8 @@ def main(argv):
     started = time.time()
     for position in ("at_install", "post_install"):
         suite = loader.make_suite(modules, position)
+        if only is not None:
+            suite = type(suite)([test for test in suite if test.id() in only])
         if suite.has_http_case():
             with registry.cursor() as cr:
                 env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

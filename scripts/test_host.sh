@@ -24,7 +24,26 @@ for variant in reference ours; do
         "$REPORT_DIR/test-host-$variant.json" "$HOST_MODULES" -- "${ODOO[@]:2}" \
         --http-port "$port" --http-interface 127.0.0.1 --log-level info --logfile "$log") ||
         die "The host's tests could not run on '$db'; $log says why."
-    drop_db "$db"
+    [[ $variant == ours ]] || drop_db "$db"
 done
-"$VENV/bin/python" "$ROOT/scripts/host_compare.py" \
-    "$REPORT_DIR/test-host-reference.json" "$REPORT_DIR/test-host-ours.json"
+# a test that fails only with our addons runs once more on the same database: the host has a few
+# tests that depend on timing (tours, timeouts) on a busy machine; one that fails again fails the run
+reference="$REPORT_DIR/test-host-reference.json" ours="$REPORT_DIR/test-host-ours.json"
+failing="$REPORT_DIR/test-host-failing.json" retry="$REPORT_DIR/test-host-retry.json"
+rm -f "$failing" "$retry"
+status=0
+"$VENV/bin/python" "$ROOT/scripts/host_compare.py" "$reference" "$ours" --failing "$failing" >/dev/null ||
+    status=$?
+if [[ $status != 0 && -s "$failing" && "$(cat "$failing")" != "[]" ]]; then
+    say "Running again the tests that failed only with our addons (log: $log)"
+    (cd "$ODOO_SRC" && PYTHONPATH="$ODOO_SRC" "$VENV/bin/python" "$ROOT/scripts/host_tests.py" "$db" \
+        "$retry" "$HOST_MODULES" "$failing" -- "${ODOO[@]:2}" \
+        --http-port "$port" --http-interface 127.0.0.1 --log-level info --logfile "$log") ||
+        die "The host's tests could not run again on '$db'; $log says why."
+fi
+drop_db "$db"
+if [[ -s "$retry" ]]; then
+    "$VENV/bin/python" "$ROOT/scripts/host_compare.py" "$reference" "$ours" --retry "$retry"
+else
+    "$VENV/bin/python" "$ROOT/scripts/host_compare.py" "$reference" "$ours"
+fi
