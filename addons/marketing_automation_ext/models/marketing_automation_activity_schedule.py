@@ -202,7 +202,8 @@ class MarketingAutomationActivitySchedule(models.Model):
             "recurrence_unit",
         } & set(vals)
         res = super().write(vals)
-        if timing:
+        # a change of the delay has the waiting traces replanned by the activity's own write
+        if timing and not {"interval_number", "interval_type"} & set(vals):
             self.env["marketing.automation.trace"]._reschedule(self)
         return res
 

@@ -30,6 +30,7 @@ from . import marketing_operation_target_map
 from . import marketing_operation_step_map
 from . import marketing_operation_map
 from . import marketing_operation_step_emailing
+from . import marketing_operation_step_event_message
 from . import marketing_operation_step_faxing
 from . import marketing_operation_step_mass_emailing
 from . import marketing_operation_step_background

@@ -1,6 +1,8 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from .marketing_operation_step_emailing import sent_messages_action
+
 
 class MarketingOperation(models.Model):
     """What the operation's steps sent: emails, survey answers, mailing statistics, and the
@@ -80,14 +82,7 @@ class MarketingOperation(models.Model):
 
     def action_view_sent_emails(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Emails"),
-            "res_model": "mail.message",
-            "view_mode": "list,form",
-            "domain": [("marketing_step_id.operation_id", "=", self.id)],
-            "context": {"create": False},
-        }
+        return sent_messages_action(self.env, [("marketing_step_id.operation_id", "=", self.id)])
 
     def action_view_survey_answers(self):
         self.ensure_one()
