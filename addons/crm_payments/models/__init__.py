@@ -1,6 +1,6 @@
 from . import crm_payment_mode
 from . import crm_payment_category
-from . import crm_payment_mixin
+from . import crm_payment_figures
 from . import crm_payment
 from . import crm_lead
 from . import crm_sales_budget

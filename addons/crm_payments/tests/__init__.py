@@ -7,7 +7,7 @@ from . import test_multi_company
 from . import test_ui
 from . import test_access_sweep
 from . import test_input_sweep
-from . import test_use_case_trade_show
+from . import test_uc4_trade_show_template_to_roi
 from . import test_migrations
 from . import test_translations
 from . import test_screenshots
