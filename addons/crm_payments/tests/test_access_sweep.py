@@ -5,8 +5,10 @@ The tables below are the expectations: a model of the addon, or a host model it 
 a row fails the sweep, so that the next model is swept too."""
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
+
+from odoo.addons.marketing_ops.tests.access_sweep import AccessSweepMixin
 
 from .common import CrmPaymentsCase
 
@@ -41,7 +43,10 @@ HOST_FIELDS = {
 
 
 @tagged("post_install", "-at_install")
-class TestAccessSweep(CrmPaymentsCase):
+class TestAccessSweep(AccessSweepMixin, CrmPaymentsCase):
+    SWEPT_MODULE = "crm_payments"
+    USERS, RIGHTS, HOST_FIELDS, ALLOWED, SECRETS = USERS, RIGHTS, HOST_FIELDS, ALLOWED, SECRETS
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -109,64 +114,6 @@ class TestAccessSweep(CrmPaymentsCase):
             }
         )
         cls.mode = cls.env["crm.payment.mode"].create({"name": "Zeta transfer"})
-
-    def env_of(self, key):
-        self.env.invalidate_all()
-        return self.env(user=self.users[key])
-
-    def assertNoSecret(self, value, key, what):
-        if key in ALLOWED:
-            return
-        for secret in SECRETS:
-            self.assertNotIn(secret, repr(value), f"{what} shows {secret!r} to {key}")
-
-    def outcome(self, function, *args):
-        """'ok' when ``function`` passes the access checks (a business refusal counts as
-        passed), 'denied' on an AccessError; whatever it did is rolled back."""
-
-        class Rollback(Exception):
-            pass
-
-        try:
-            with self.env.cr.savepoint():
-                function(*args)
-                self.env.flush_all()
-                raise Rollback()
-        except Rollback:
-            return "ok"
-        except AccessError:
-            return "denied"
-        except (UserError, ValidationError):
-            return "ok"
-        finally:
-            self.env.invalidate_all()
-
-    def test_every_model_has_expectations(self):
-        data = self.env["ir.model.data"].search(
-            [("module", "=", "crm_payments"), ("model", "=", "ir.model")]
-        )
-        models = {
-            model.model
-            for model in self.env["ir.model"].browse(data.mapped("res_id"))
-            if not self.env[model.model]._abstract
-        }
-        ours = {name for name in models if self.env[name]._original_module == "crm_payments"}
-        self.assertFalse(ours - set(RIGHTS), "models of crm_payments without expectations")
-        self.assertFalse(
-            models - ours - set(HOST_FIELDS), "host models extended without expectations"
-        )
-        for model, rights in RIGHTS.items():
-            self.assertEqual(set(rights), set(USERS), model)
-
-    def test_model_rights(self):
-        for model, rights in RIGHTS.items():
-            for key in USERS:
-                Model = self.env_of(key)[model]
-                for letter, operation in zip(
-                    "rwcu", ("read", "write", "create", "unlink"), strict=True
-                ):
-                    with self.subTest(model=model, user=key, operation=operation):
-                        self.assertEqual(Model.has_access(operation), letter in rights[key])
 
     def test_payments(self):
         """Every access path to payments of a confidential operation, for every user."""
