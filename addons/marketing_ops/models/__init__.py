@@ -36,6 +36,7 @@ from . import marketing_operation_step_mass_emailing
 from . import marketing_operation_step_background
 from . import marketing_operation_target_launch
 from . import marketing_operation_mailing
+from . import mail_mail
 from . import mail_message
 from . import mail_template
 from . import mailing_mailing
