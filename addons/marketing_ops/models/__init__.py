@@ -20,7 +20,6 @@ from . import res_partner
 from . import utm_campaign
 from . import marketing_export_column
 from . import marketing_label_format
-from . import marketing_step_type_export
 from . import marketing_operation_step_output
 from . import marketing_operation_step_export
 from . import marketing_operation_step_document

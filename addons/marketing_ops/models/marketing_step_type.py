@@ -1,3 +1,5 @@
+"""The types of steps (``marketing.step.type``) and the step fields each type requires."""
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -62,6 +64,13 @@ class MarketingStepType(models.Model):
         REQUIREMENT, string="Attachments", required=True, default="optional"
     )
     description = fields.Text(translate=True)
+    export_column_ids = fields.One2many(
+        "marketing.export.column",
+        "step_type_id",
+        string="Default Export Columns",
+        help="The columns of the spreadsheet exports of steps of this type that have none of "
+        "their own.",
+    )
 
     @api.constrains("kind", "survey_requirement")
     def _check_phoning_survey(self):
