@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.marketing_ops.models.marketing_operation import check_finite_numbers
+from odoo.addons.marketing_ops.tools.numbers import check_finite_numbers
 
 # Documents a payment can be linked to when their module is installed, with the field that
 # dates them (a due date cannot precede it).

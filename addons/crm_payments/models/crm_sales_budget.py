@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from odoo.addons.marketing_ops.models.marketing_operation import check_finite_numbers
+from odoo.addons.marketing_ops.tools.numbers import check_finite_numbers
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 

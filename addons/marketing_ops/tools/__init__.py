@@ -1,1 +1,2 @@
 from . import formula
+from . import numbers
