@@ -1,7 +1,7 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from .marketing_operation_step_emailing import sent_messages_action
+from .step.emailing import sent_messages_action
 
 
 class MarketingOperation(models.Model):

@@ -1,8 +1,8 @@
 from odoo import _, models
 from odoo.exceptions import UserError
 
-from .marketing_operation_step_document import DOCX_MIMETYPE
-from .marketing_operation_step_export import XLSX_MIMETYPE
+from .step.document import DOCX_MIMETYPE
+from .step.export import XLSX_MIMETYPE
 
 
 class MarketingOperationTarget(models.Model):

@@ -1,3 +1,5 @@
+"""The emails a step sent, given to the events and activities it generated for the targets."""
+
 import base64
 
 from odoo import _, fields, models

@@ -1,3 +1,5 @@
+"""The file a step's launch generates, attached to the step for download."""
+
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 

@@ -1,3 +1,5 @@
+"""Document mailing steps: a Word template merged for the targets, and its merge fields."""
+
 import base64
 import io
 

@@ -1,3 +1,5 @@
+"""The background launch of a step: its queued targets and the cron launching them."""
+
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 

@@ -1,3 +1,5 @@
+"""Spreadsheet export steps: the targets exported to an XLSX file, in the step's columns."""
+
 import io
 from datetime import date, datetime
 

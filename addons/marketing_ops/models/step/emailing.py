@@ -1,3 +1,5 @@
+"""Emailing steps: the messages a step renders, queues and traces per recipient."""
+
 import re
 from collections import defaultdict
 

@@ -1,3 +1,5 @@
+"""Faxing steps: the emailing message sent through the email-to-fax gateway."""
+
 import re
 
 from odoo import _, models

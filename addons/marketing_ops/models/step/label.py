@@ -1,3 +1,5 @@
+"""Label mailing steps: the addresses of the targets printed on labels or envelopes."""
+
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 

@@ -1,9 +1,11 @@
+"""The transitions of a step: the copy of its transitions and the distribution of its targets."""
+
 from collections import defaultdict
 
 from odoo import _, fields, models
 from odoo.tools import SQL
 
-from ..tools import formula as formula_language
+from ...tools import formula as formula_language
 
 # statuses whose targets may move on to the next steps
 CONTINUE_KINDS = ("ok", "skipped")

@@ -1,3 +1,5 @@
+"""Mass emailing steps: the targets become the recipients of one host mailing."""
+
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 

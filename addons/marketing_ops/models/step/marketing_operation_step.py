@@ -1,11 +1,21 @@
+"""The step of an operation (``marketing.operation.step``): its fields, its tree, its targets,
+its launch and the events it generates per partner. Each kind of step adds a file next to it."""
+
+import unicodedata
 from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .marketing_operation import OPERATION_ACCESS_FIELDS
-from .marketing_step_type import STEP_FIELD_REQUIREMENTS
+from ..marketing_operation import OPERATION_ACCESS_FIELDS
+from ..marketing_step_type import STEP_FIELD_REQUIREMENTS
+
+
+def _fold(text):
+    """``text`` without case and accents, to compare job positions."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 class MarketingOperationStep(models.Model):
@@ -330,6 +340,32 @@ class MarketingOperationStep(models.Model):
         )
         return targets.partner_id | targets.contact_ids.partner_id
 
+    def _add_contacts_by_function(self, functions):
+        """For the targeted companies of this step, target those of their contacts whose job
+        position contains one of ``functions`` (case- and accent-insensitive).
+
+        :return: the contacts added (``res.partner``)
+        """
+        self.ensure_one()
+        patterns = [_fold(f).strip() for f in functions if f and f.strip()]
+        if not patterns:
+            raise UserError(_('Give at least one function, e.g. "purchas" or "quality".'))
+        targets = self.target_ids.filtered("partner_is_company")
+        contacts = self.env["res.partner"].search(
+            [
+                ("parent_id", "in", targets.partner_id.ids),
+                ("is_company", "=", False),
+                ("function", "!=", False),
+            ]
+        )
+        matching = contacts.filtered(
+            lambda c: any(pattern in _fold(c.function) for pattern in patterns)
+        )
+        already = targets.contact_ids.partner_id
+        added = matching - already
+        self._add_targets(added)
+        return added
+
     # ---- Launch -------------------------------------------------------------------------------------
 
     def _get_launch_state(self):
@@ -482,6 +518,35 @@ class MarketingOperationStep(models.Model):
             "context": {"default_step_id": self.id},
         }
 
+    def action_open_map(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.client",
+            "tag": "marketing_ops.target_map",
+            "name": _("Map of %(step)s", step=self.name),
+            "params": {"domain": [("step_id", "=", self.id)]},
+        }
+
+    def _check_can_start_calls(self):
+        self.ensure_one()
+        if not self.is_final or self.kind != "phoning":
+            raise UserError(
+                _("Step %(step)s is not a phoning step: it has no call session.", step=self.name)
+            )
+        if not self.survey_id:
+            raise UserError(
+                _("Phoning step %(step)s needs its questionnaire before calling.", step=self.name)
+            )
+        if not self.target_todo_count:
+            raise UserError(_("Step %(step)s has no target left to process.", step=self.name))
+
+    def action_start_calls(self):
+        """Open a call session on this phoning step's targets still to process."""
+        self.ensure_one()
+        self._check_can_start_calls()
+        session = self.env["marketing.operation.call.session"].create({"step_id": self.id})
+        return session._get_action()
+
     def action_add_targets(self):
         return self._open_wizard("marketing.operation.step.targeting", _("Add Targets"))
 
@@ -496,3 +561,6 @@ class MarketingOperationStep(models.Model):
             "default_step_id": self.id,
         }
         return action
+
+    def action_add_contacts_by_function(self):
+        return self._open_wizard("marketing.operation.step.function", _("Contacts by Function"))
