@@ -4,8 +4,6 @@ The core file defines the model (``_name``) and must come first: every other fil
 The concern files only add fields and methods of their own; those overriding a core method
 (``transition``: ``_copy_tree``, ``mass_emailing``: ``_after_launch``, ``background``:
 ``_launch_targets``) call ``super()``, which is the core's whatever their order among themselves.
-``faxing`` overrides methods of ``emailing`` (``_check_can_send``, ``_get_message_addresses``,
-``_get_trace_email``): it comes after it.
 """
 
 from . import marketing_operation_step
@@ -16,6 +14,5 @@ from . import document
 from . import label
 from . import emailing
 from . import event_message
-from . import faxing
 from . import mass_emailing
 from . import background

@@ -1,4 +1,4 @@
-"""Emailing steps: the messages a step renders, queues and traces per recipient."""
+"""Emailing and faxing steps: the messages a step renders, queues and traces per recipient."""
 
 import re
 from collections import defaultdict
@@ -58,6 +58,9 @@ class MarketingOperationStep(models.Model):
 
     Opportunities, invoices and payments are read through the partner, e.g.
     ``object.commercial_partner_id.opportunity_ids``.
+
+    Faxing steps send the same message to ``<fax digits>@<gateway domain>``, the email-to-fax
+    gateway of the operation's company.
     """
 
     _inherit = "marketing.operation.step"
@@ -112,6 +115,9 @@ class MarketingOperationStep(models.Model):
     def _launch_emailing(self, targets):
         return self._launch_messages(targets)
 
+    def _launch_faxing(self, targets):
+        return self._launch_messages(targets)
+
     def _get_mail_recipients(self, targets, pending_only=False):
         """{target: partners to write to}: the target's contacts when it has some, else its
         partner. With ``pending_only``, only its contacts still to process (none when all its
@@ -135,11 +141,20 @@ class MarketingOperationStep(models.Model):
         }
 
     def _get_message_addresses(self, partners):
-        """Where this step's messages go for each of ``partners``.
+        """Where this step's messages go for each of ``partners``: their email address, or the
+        gateway address of their fax number for a faxing step.
 
         :return: ({partner id: address}, {partner id: why it is skipped})
         """
         addresses, skipped = {}, {}
+        if self.kind == "faxing":
+            for partner in partners:
+                address = self._get_fax_address(partner)
+                if address:
+                    addresses[partner.id] = address
+                else:
+                    skipped[partner.id] = _("%(partner)s: no fax number.", partner=partner.name)
+            return addresses, skipped
         for partner in partners:
             if not partner.email_normalized:
                 skipped[partner.id] = _("%(partner)s: no email address.", partner=partner.name)
@@ -155,8 +170,18 @@ class MarketingOperationStep(models.Model):
                 addresses[partner.id] = formataddr((partner.name or "", partner.email_normalized))
         return addresses, skipped
 
+    def _get_fax_address(self, partner):
+        """The gateway address of ``partner``'s fax number, or False without a number."""
+        digits = re.sub(r"\D", "", partner.fax or "")
+        if not digits:
+            return False
+        return f"{digits}@{self.company_id.marketing_fax_gateway_domain}"
+
     def _get_trace_email(self, partner, address):
-        """The normalized address a message to ``partner`` at ``address`` is traced under."""
+        """The normalized address a message to ``partner`` at ``address`` is traced under (the
+        gateway address itself for a fax)."""
+        if self.kind == "faxing":
+            return address
         return partner.email_normalized
 
     def _get_render_context(self, targets_by_recipient):
@@ -334,6 +359,15 @@ class MarketingOperationStep(models.Model):
     def _check_can_send(self):
         """Refuse to send this step's messages when they cannot be sent, or would tell the
         recipients what they may not know."""
+        if self.kind == "faxing" and not self.company_id.marketing_fax_gateway_domain:
+            raise UserError(
+                _(
+                    "Set the email-to-fax gateway domain of %(company)s in the settings before "
+                    "launching the faxing step %(step)s.",
+                    company=self.company_id.name,
+                    step=self.name,
+                )
+            )
         self.ensure_one()
         if not self.mail_template_id:
             raise UserError(
@@ -458,6 +492,9 @@ class MarketingOperationStep(models.Model):
         return targets
 
     def _launch_contacts_emailing(self, contacts):
+        return self._launch_contact_messages(contacts)
+
+    def _launch_contacts_faxing(self, contacts):
         return self._launch_contact_messages(contacts)
 
     def _launch_contact_messages(self, contacts):
