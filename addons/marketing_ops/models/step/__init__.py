@@ -2,8 +2,8 @@
 
 The core file defines the model (``_name``) and must come first: every other file extends it.
 The concern files only add fields and methods of their own; those overriding a core method
-(``transition``: ``_copy_tree``, ``mass_emailing``: ``_after_launch``, ``background``:
-``_launch_targets``) call ``super()``, which is the core's whatever their order among themselves.
+(``transition``: ``_copy_tree``, ``mass_emailing``: ``_after_launch``) call ``super()``, which is
+the core's whatever their order among themselves.
 """
 
 from . import marketing_operation_step

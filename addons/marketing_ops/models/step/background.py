@@ -46,18 +46,13 @@ class MarketingOperationStep(models.Model):
     # ---- Launch -------------------------------------------------------------------------------------
 
     def _launch_in_background(self, targets):
+        """Whether ``_launch_targets`` queues ``targets`` rather than launching them now."""
         return (
             self.is_final
             and self.kind in BACKGROUND_KINDS
             and not self.env.context.get("marketing_launch_now")
             and len(targets) > self.company_id.marketing_launch_background_threshold > 0
         )
-
-    def _launch_targets(self, targets):
-        self.ensure_one()
-        if targets and self._launch_in_background(targets):
-            return self._queue_launch(targets)
-        return super()._launch_targets(targets)
 
     def _queue_launch(self, targets):
         """Queue ``targets`` for the background launch; nothing is launched now."""

@@ -372,13 +372,16 @@ class MarketingOperationStep(models.Model):
         return self.launch_state_id or self.env["marketing.target.state"]._get_by_kind("ok")
 
     def _launch_targets(self, targets):
-        """Launch this step for ``targets``: what happens depends on the kind of the step's type,
-        handled by ``_launch_<kind>(targets)`` when the step model has such a method (one file per
-        kind), by ``_launch_default`` otherwise.
+        """Launch this step for ``targets``: many targets of a sending kind are queued for the
+        background launch (``background.py``), launched there later; otherwise what happens
+        depends on the kind of the step's type, handled by ``_launch_<kind>(targets)`` when the
+        step model has such a method (one file per kind), by ``_launch_default`` otherwise.
 
         :return: the targets launched
         """
         self.ensure_one()
+        if targets and self._launch_in_background(targets):
+            return self._queue_launch(targets)
         if not self.is_final:
             raise UserError(
                 _(
