@@ -4,8 +4,7 @@ from . import marketing_operation_family
 from . import marketing_operation_state
 from . import marketing_step_type
 from . import marketing_target_state
-from . import marketing_operation
-from . import marketing_operation_figures
+from . import operation
 from . import step
 from . import marketing_operation_target
 from . import marketing_operation_target_contact
@@ -20,9 +19,7 @@ from . import marketing_export_column
 from . import marketing_label_format
 from . import marketing_operation_target_document
 from . import marketing_operation_target_map
-from . import marketing_operation_map
 from . import marketing_operation_target_launch
-from . import marketing_operation_mailing
 from . import mail_mail
 from . import mail_message
 from . import mail_template

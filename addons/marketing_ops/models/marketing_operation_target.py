@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .marketing_operation import OPERATION_ACCESS_FIELDS
+from .operation.marketing_operation import OPERATION_ACCESS_FIELDS
 
 
 class MarketingOperationTarget(models.Model):

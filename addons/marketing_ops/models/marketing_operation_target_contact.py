@@ -1,6 +1,6 @@
 from odoo import _, fields, models
 
-from .marketing_operation import OPERATION_ACCESS_FIELDS
+from .operation.marketing_operation import OPERATION_ACCESS_FIELDS
 
 
 class MarketingOperationTargetContact(models.Model):

@@ -8,8 +8,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..marketing_operation import OPERATION_ACCESS_FIELDS
 from ..marketing_step_type import STEP_FIELD_REQUIREMENTS
+from ..operation.marketing_operation import OPERATION_ACCESS_FIELDS
 
 
 def _fold(text):

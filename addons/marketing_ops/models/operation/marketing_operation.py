@@ -1,9 +1,12 @@
+"""The marketing operation (``marketing.operation``): its header, confidentiality, steps and
+targets, its UTM campaign and its actions. Its figures and what its steps sent are next to it."""
+
 from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools.numbers import check_finite_numbers
+from ...tools.numbers import check_finite_numbers
 
 # the fields that decide who sees an operation (see the record rules)
 OPERATION_ACCESS_FIELDS = (
@@ -442,6 +445,15 @@ class MarketingOperation(models.Model):
             [("auto_account_id", "=", self.analytic_account_id.id)],
             {"default_account_id": self.analytic_account_id.id},
         )
+
+    def action_open_map(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.client",
+            "tag": "marketing_ops.target_map",
+            "name": _("Map of %(operation)s", operation=self.name),
+            "params": {"domain": [("operation_id", "=", self.id)]},
+        }
 
     def action_load_template(self):
         self.ensure_one()

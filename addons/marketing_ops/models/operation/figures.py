@@ -1,3 +1,5 @@
+"""The campaign figures of an operation: planned, and actually spent and brought."""
+
 from collections import defaultdict
 
 from odoo import api, fields, models

@@ -1,7 +1,9 @@
+"""What the steps of an operation sent, and the lists of its analytic account."""
+
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from .step.emailing import sent_messages_action
+from ..step.emailing import sent_messages_action
 
 
 class MarketingOperation(models.Model):
