@@ -10,16 +10,12 @@ from . import marketing_operation_target
 from . import marketing_operation_target_contact
 from . import marketing_operation_transition
 from . import marketing_operation_condition
-from . import marketing_operation_target_transition
 from . import calendar_event
 from . import mail_activity
 from . import res_partner
 from . import utm_campaign
 from . import marketing_export_column
 from . import marketing_label_format
-from . import marketing_operation_target_document
-from . import marketing_operation_target_map
-from . import marketing_operation_target_launch
 from . import mail_mail
 from . import mail_message
 from . import mail_template
@@ -27,5 +23,3 @@ from . import mailing_mailing
 from . import mailing_trace
 from . import res_company
 from . import res_config_settings
-from . import res_config_settings_map
-from . import marketing_operation_target_response
