@@ -1,9 +1,9 @@
 """``marketing.operation.step``, split by concern.
 
 The core file defines the model (``_name``) and must come first: every other file extends it.
-The concern files only add fields and methods of their own; those overriding a core method
-(``transition``: ``_copy_tree``, ``mass_emailing``: ``_after_launch``) call ``super()``, which is
-the core's whatever their order among themselves.
+The concern files only add fields and methods of their own; the one overriding a core method
+(``transition``: ``_copy_tree``) calls ``super()``, which is the core's whatever the order of
+the concern files among themselves.
 """
 
 from . import marketing_operation_step

@@ -470,7 +470,11 @@ class MarketingOperationStep(models.Model):
             )
 
     def _after_launch(self):
-        """Offer to set the step done when nothing is left to process."""
+        """What follows a launch: the step's mailing while it is not sent (mass emailing, see
+        ``mass_emailing.py``), else the offer to set the step done when nothing is left to
+        process."""
+        if self.kind == "mass_emailing" and self.mailing_id.state not in ("sending", "done"):
+            return self.action_view_mailing()
         self.ensure_one()
         if self.target_todo_count or self.state_id.kind == "done":
             return True

@@ -76,11 +76,6 @@ class MarketingOperationStep(models.Model):
             values["mail_server_id"] = self.mass_mail_server_id.id
         return values
 
-    def _after_launch(self):
-        if self.kind == "mass_emailing" and self.mailing_id.state not in ("sending", "done"):
-            return self.action_view_mailing()
-        return super()._after_launch()
-
     def _close_mailing_targets(self):
         """The step's mailing is sent: its targets still to process take the final status, or
         the "not processed" one when none of their recipients got the mailing."""
