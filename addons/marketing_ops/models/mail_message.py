@@ -1,3 +1,5 @@
+"""The messages sent by an emailing step (``mail.message``): their step."""
+
 from odoo import fields, models
 
 

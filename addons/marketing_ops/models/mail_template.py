@@ -1,3 +1,5 @@
+"""Mail templates (``mail.template``): a QWeb body compiled once for all the recipients."""
+
 from lxml import html
 from markupsafe import Markup
 

@@ -1,3 +1,5 @@
+"""The mailing of a mass emailing step (``mailing.mailing``): its step."""
+
 from odoo import fields, models
 
 

@@ -1,3 +1,5 @@
+"""The confidentiality mixin (``marketing.confidential.mixin``): neutral names for hidden records."""
+
 from odoo import SUPERUSER_ID, _, api, models
 
 

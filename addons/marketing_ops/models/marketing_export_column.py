@@ -1,3 +1,5 @@
+"""The columns of a spreadsheet export (``marketing.export.column``)."""
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 

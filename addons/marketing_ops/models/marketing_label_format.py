@@ -1,3 +1,5 @@
+"""The formats of labels and envelopes (``marketing.label.format``)."""
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 

@@ -1,3 +1,5 @@
+"""The categories of operations (``marketing.operation.category``), a display tree."""
+
 from odoo import api, fields, models
 
 

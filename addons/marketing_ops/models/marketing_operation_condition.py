@@ -1,3 +1,5 @@
+"""The coded conditions of a transition (``marketing.operation.condition``)."""
+
 import ast
 import re
 

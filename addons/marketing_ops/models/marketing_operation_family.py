@@ -1,3 +1,5 @@
+"""The families of operations (``marketing.operation.family``)."""
+
 from odoo import _, fields, models
 
 

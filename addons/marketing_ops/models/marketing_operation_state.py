@@ -1,3 +1,5 @@
+"""The states of operations and steps (``marketing.operation.state``)."""
+
 from odoo import fields, models
 
 

@@ -1,3 +1,5 @@
+"""A targeted contact of a targeted company (``marketing.operation.target.contact``)."""
+
 from odoo import _, fields, models
 
 from .operation.marketing_operation import OPERATION_ACCESS_FIELDS

@@ -1,3 +1,5 @@
+"""The transitions from a step to its next steps (``marketing.operation.transition``)."""
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 

@@ -1,3 +1,5 @@
+"""The statuses of a target in a step (``marketing.target.state``)."""
+
 from odoo import fields, models
 
 

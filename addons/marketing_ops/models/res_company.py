@@ -1,3 +1,5 @@
+"""The company settings of marketing operations (``res.company``): fax gateway, background launch."""
+
 from odoo import fields, models
 
 

@@ -1,3 +1,5 @@
+"""Partners (``res.partner``): fax number, marketing opt-out and their targets."""
+
 from odoo import fields, models
 
 

@@ -1,3 +1,5 @@
+"""The UTM campaigns of operations (``utm.campaign``), kept as long as their operation."""
+
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
