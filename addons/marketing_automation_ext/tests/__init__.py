@@ -16,12 +16,12 @@ from . import test_campaign_email_parity
 from . import test_campaign_sms
 from . import test_campaign_enrolment
 from . import test_campaign_enrol_on_change
-from . import test_use_case_1
+from . import test_uc1_discount_after_two_months
 from . import test_translations
-from . import test_use_case_6
+from . import test_uc6_each_template_test_run_then_run
 from . import test_campaign_schedule_modes
-from . import test_use_case_2
-from . import test_use_case_3
+from . import test_uc2_meeting_proposal_every_october
+from . import test_uc3_follow_up_every_three_months
 from . import test_marketing_lists
 from . import test_demo_campaign
 from . import test_campaign_responses
@@ -29,5 +29,5 @@ from . import test_response_import
 from . import test_response_polling
 from . import test_screenshots
 from . import test_campaign_pace
-from . import test_use_case_5
+from . import test_uc5_list_emailing_at_office_pace
 from . import test_migrations
