@@ -31,3 +31,6 @@ from . import test_screenshots
 from . import test_campaign_pace
 from . import test_uc5_list_emailing_at_office_pace
 from . import test_migrations
+from . import test_tools_send_pace
+from . import test_tools_execute_plan
+from . import test_tools_triggers

@@ -5,7 +5,7 @@ import pytz
 
 from odoo.tests import tagged
 
-from ..models.marketing_automation_campaign_pace import SendPace
+from ..tools.send_pace import SendPace
 from .common import MarketingAutomationCommon
 
 PARIS = pytz.timezone("Europe/Paris")

@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from odoo.addons.marketing_automation_ext.models.marketing_automation_activity import EVENT_FIELDS
+from odoo.addons.marketing_automation_ext.tools.triggers import EVENT_FIELDS
 
 from .common import MarketingAutomationCommon
 
