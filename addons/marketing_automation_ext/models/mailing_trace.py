@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .marketing_automation_trace_response import RESPONSE_CONTEXT_KEY
+from .trace.trace import RESPONSE_CONTEXT_KEY
 
 
 class MailingTrace(models.Model):

@@ -4,8 +4,8 @@ from odoo.tools import SQL, mute_logger
 
 from .common import NOW, MarketingAutomationCommon
 
-CAMPAIGN_LOGGER = "odoo.addons.marketing_automation_ext.models.marketing_automation_campaign"
-TRACE_LOGGER = "odoo.addons.marketing_automation_ext.models.marketing_automation_trace"
+CAMPAIGN_LOGGER = "odoo.addons.marketing_automation_ext.models.campaign.enrolment"
+TRACE_LOGGER = "odoo.addons.marketing_automation_ext.models.trace.runner"
 
 BAD_FILTERS = {
     "[('no_such_field', '=', 1)]": "no_such_field",

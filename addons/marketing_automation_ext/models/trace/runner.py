@@ -1,12 +1,24 @@
+"""The claim-and-run loop of the execute cron: which traces are due now within the sending
+pace of their campaigns and the contact pressure cap, their claim by one worker, their run
+activity by activity, and the wake-up of the cron at the next allowed moment. The flow of one
+tick is written in the docstring of ``_cron_execute``."""
+
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
 
-from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo import _, api, fields, models
+from odoo.tools import SQL, split_every
 
-from .marketing_automation_campaign_pace import PACE_FIELDS, SENDING_ACTIVITY_TYPES
+from ...tools.execute_plan import ExecutePlan
+from ...tools.send_pace import PACE_FIELDS, SENDING_ACTIVITY_TYPES
+from ...tools.triggers import NOT_TRIGGER_FIELDS
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_CHUNK_SIZE = 1000
 
 DEFAULT_BATCH_SIZE = 2000
 PRESSURE_DAYS = 7
@@ -14,52 +26,9 @@ PRESSURE_DAYS = 7
 PRESSURE_STATUSES = ("outgoing", "pending", "sent", "open", "reply")
 
 
-class ExecutePlan:
-    """What the execute cron may claim now, from one read of the activities of the running
-    campaigns (``_get_execute_plan``).
-
-    - ``held_activity_ids``: sending activities of paced campaigns: the general claim leaves
-      their traces alone; they are claimed per campaign, within its pace;
-    - ``open_campaigns``: {campaign id: (quota, [sending activity ids with traces due])} of the
-      paced campaigns allowed to send a batch now;
-    - ``claimable``: whether any trace may be claimed now;
-    - ``next_date``: the earliest later moment when something becomes claimable, or None;
-    - ``first_date``: the earliest moment something is or becomes claimable (the due date of
-      the first trace that waits for no pace, possibly past), or None.
-    """
-
-    __slots__ = (
-        "claimable",
-        "first_date",
-        "general_claimable",
-        "held_activity_ids",
-        "next_date",
-        "open_campaigns",
-    )
-
-    def __init__(self):
-        self.held_activity_ids = []
-        self.open_campaigns = {}
-        self.claimable = False
-        self.general_claimable = False
-        self.next_date = None
-        self.first_date = None
-
-    def add_date(self, date, now, general=True):
-        if date is None:
-            return
-        if self.first_date is None or date < self.first_date:
-            self.first_date = date
-        if date <= now:
-            self.claimable = True
-            self.general_claimable = self.general_claimable or general
-        elif self.next_date is None or date < self.next_date:
-            self.next_date = date
-
-
-class MarketingAutomationTraceScheduler(models.Model):
+class MarketingAutomationTraceRunner(models.Model):
     """The execute cron: claims due traces in bounded batches, within the sending pace of the
-    campaigns, and sleeps until the next allowed moment."""
+    campaigns, runs them, and sleeps until the next allowed moment."""
 
     _inherit = "marketing.automation.trace"
 
@@ -83,7 +52,68 @@ class MarketingAutomationTraceScheduler(models.Model):
             self._wake_execute_cron(fields.Datetime.to_datetime(vals["schedule_date"]))
         return res
 
-    # ------------------------------------------------------------------ SCHEDULER
+    # ------------------------------------------------------------------ CRON
+
+    @api.model
+    def _cron_execute(self):
+        """Execute one bounded batch of due traces. The cron runner commits after each call and
+        calls again while ``remaining`` is reported; past that, the cron is triggered at the
+        next allowed moment (a due trace, a campaign's next batch or window opening).
+
+        The flow of one tick:
+
+        1. plan (``_get_execute_plan``): one query reads, for each activity of the running
+           campaigns, the due date of its first scheduled trace and its campaign's pace; the
+           pace (``campaign/pace.py``, ``tools/send_pace.py``) and the plan
+           (``tools/execute_plan.py``) say what may be claimed now and when next. Nothing
+           claimable: report no progress, wake the cron at the next allowed moment, stop;
+        2. claim due traces FOR UPDATE SKIP LOCKED (``_claim_due``): first the emails and SMS
+           of the paced campaigns allowed to send, a batch each, their campaign's row locked
+           and its last batch recorded (``_claim_paced``); then the other due traces, in their
+           due order, up to the batch size;
+        3. apply the contact pressure cap (``_apply_pressure_cap``): the emails that would
+           exceed it are moved to when it frees for their contact;
+        4. run (``_execute``): cancel the traces of removed participants and the "not ..."
+           traces whose event happened, reject the expired ones (``_discard_unrunnable``);
+           move the repeating runs counted from the last delivery (``planning.py``); then per
+           activity and chunk, in a savepoint, ``activity/execution.py`` checks the records
+           against the activity filter (``tools/filter_domain.py``), acts (emails and SMS
+           queued by ``mailing_mailing.py``, which plans the fetch of the replies), marks the
+           traces processed or rejected and plans what follows (``planning.py``: the next run
+           of a repeating activity, the follow-ups); a failing chunk is marked in error on
+           its traces and its campaign; the participants with nothing left are completed;
+        5. a concurrent update (serialization failure, deadlock) rolls the batch back and
+           triggers the cron again;
+        6. report the progress (``_get_due_stats``) and wake the cron: at once while traces
+           remain claimable, else at the next allowed moment (``_wake_execute_cron``)."""
+        now = fields.Datetime.now()
+        plan = self._get_execute_plan(now)
+        if not plan.claimable:
+            # nothing allowed now: the usual tick, kept to one query and a wake-up at the next
+            # allowed moment, whatever the number of traces waiting for it
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            if plan.next_date:
+                self._wake_execute_cron(plan.next_date, unless_planned=True)
+            return
+        try:
+            traces = self._claim_due()
+            traces._execute()
+        except pg_errors.TransactionRollbackError:
+            # another transaction (a worker, a user editing a record) changed rows this batch
+            # reads or writes since its snapshot: nothing of the batch is kept, it runs again soon
+            self.env.cr.rollback()
+            self.env.ref(
+                "marketing_automation_ext.ir_cron_marketing_automation_trace_execute"
+            )._trigger()
+            return
+        remaining, next_date = self._get_due_stats()
+        self.env["ir.cron"]._notify_progress(done=len(traces), remaining=remaining)
+        if remaining:
+            self._wake_execute_cron()
+        elif next_date:
+            self._wake_execute_cron(next_date, unless_planned=True)
+
+    # ------------------------------------------------------------------ PLAN AND CLAIM
 
     @api.model
     def _get_batch_size(self):
@@ -135,25 +165,14 @@ class MarketingAutomationTraceScheduler(models.Model):
             )
         )
         Campaign = self.env["marketing.automation.campaign"]
-        plan = ExecutePlan()
-        paces, due_sending = {}, defaultdict(list)
+        paces = {}
+        activities = []
         for activity_id, campaign_id, sending, first_due, company_tz, user_tz, *pace in rows:
             if campaign_id not in paces:
                 values = dict(zip((*PACE_FIELDS, "send_last_batch_date"), pace, strict=True))
                 paces[campaign_id] = Campaign._make_send_pace(values, [company_tz, user_tz])
-            if not sending or not paces[campaign_id].is_paced:
-                plan.add_date(first_due, now)
-                continue
-            plan.held_activity_ids.append(activity_id)
-            if first_due is None:
-                continue
-            allowed = paces[campaign_id].next_allowed(max(first_due, now))
-            plan.add_date(allowed, now, general=False)
-            if allowed is not None and allowed <= now:
-                due_sending[campaign_id].append(activity_id)
-        for campaign_id, activity_ids in due_sending.items():
-            plan.open_campaigns[campaign_id] = (paces[campaign_id].batch_size, activity_ids)
-        return plan
+            activities.append((activity_id, campaign_id, sending, first_due, paces[campaign_id]))
+        return ExecutePlan.build(now, activities)
 
     @api.model
     def _claim_due(self, limit=None):
@@ -314,43 +333,91 @@ class MarketingAutomationTraceScheduler(models.Model):
         self._wake_execute_cron(min(postponed))
         return self - self.browse([i for ids in postponed.values() for i in ids])
 
+    # ------------------------------------------------------------------ RUN
+
+    def _execute(self):
+        """Execute these traces, activity by activity, in chunks: a chunk that fails is rolled
+        back to its savepoint and its traces are marked in error with the message."""
+        if not self:
+            return
+        now = fields.Datetime.now()
+        by_activity, res_by_trace = self._discard_unrunnable(now)
+        Activity = self.env["marketing.automation.activity"]
+        for activity_id, trace_ids in by_activity.items():
+            activity = Activity.browse(activity_id)
+            postponed = self.browse(trace_ids)._postpone_to_last_delivery(activity, now)
+            if postponed:
+                trace_ids = [trace_id for trace_id in trace_ids if trace_id not in postponed._ids]
+            for chunk_ids in split_every(DEFAULT_CHUNK_SIZE, trace_ids):
+                chunk = self.browse(chunk_ids)
+                try:
+                    with self.env.cr.savepoint():
+                        activity._execute_traces(chunk, res_by_trace)
+                        self.env.flush_all()
+                except pg_errors.TransactionRollbackError:
+                    # a concurrent update is not the activity's failure: the batch runs again
+                    raise
+                except Exception as error:
+                    _logger.info(
+                        "Activity %s failed for %s traces: %s", activity.id, len(chunk), error
+                    )
+                    message = str(error) or error.__class__.__name__
+                    chunk._set_state("error", now, message)
+                    if not all(chunk.mapped("is_test")):
+                        # shown on the campaign's form until one of its batches runs again
+                        activity.campaign_id._set_cron_error(
+                            "execute",
+                            _("Activity %(name)s: %(error)s", name=activity.name, error=message),
+                        )
+                else:
+                    activity.campaign_id._clear_cron_error("execute")
+        self.participant_id._check_completed()
+
+    def _discard_unrunnable(self, now):
+        """Cancel the scheduled traces of removed participants and the "not ..." traces whose
+        event happened after all, reject the expired ones. Return the others grouped by activity
+        ({activity id: [trace ids]}) and the record id of every trace ({trace id: res_id})."""
+        self.flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT t.id, t.activity_id, p.res_id, p.state, t.schedule_date,
+                       parent.open_datetime, parent.click_datetime, parent.reply_datetime
+                  FROM marketing_automation_trace t
+                  JOIN marketing_automation_participant p ON p.id = t.participant_id
+             LEFT JOIN marketing_automation_trace parent ON parent.id = t.parent_id
+                 WHERE t.id = ANY(%s) AND t.state = 'scheduled'
+                 ORDER BY t.id
+                """,
+                self.ids,
+            )
+        )
+        activities = self.env["marketing.automation.activity"].browse({row[1] for row in rows})
+        validity = {a.id: a._get_validity() if a.validity_enabled else None for a in activities}
+        not_field = {a.id: NOT_TRIGGER_FIELDS.get(a.trigger_type) for a in activities}
+        parent_index = {"open_datetime": 5, "click_datetime": 6, "reply_datetime": 7}
+        canceled, expired, by_activity, res_by_trace = [], [], {}, {}
+        for row in rows:
+            trace_id, activity_id, res_id, participant_state, schedule_date = row[:5]
+            field = not_field[activity_id]
+            if participant_state == "removed" or (field and row[parent_index[field]]):
+                canceled.append(trace_id)
+            elif validity[activity_id] and schedule_date + validity[activity_id] < now:
+                expired.append(trace_id)
+            else:
+                by_activity.setdefault(activity_id, []).append(trace_id)
+                res_by_trace[trace_id] = res_id
+        self.browse(canceled)._set_state("canceled", now, _("No longer applicable."))
+        self.browse(expired)._set_state(
+            "rejected", now, _("Expired: not executed within the validity period.")
+        )
+        return by_activity, res_by_trace
+
     @api.model
     def _get_next_schedule_date(self):
         """The earliest moment a scheduled trace may be claimed: its due date, or for the
         emails and SMS of a paced campaign the next batch allowed from now; None if none."""
         return self._get_execute_plan(fields.Datetime.now()).first_date
-
-    @api.model
-    def _cron_execute(self):
-        """Execute one bounded batch of due traces. The cron runner commits after each call and
-        calls again while ``remaining`` is reported; past that, the cron is triggered at the
-        next allowed moment (a due trace, a campaign's next batch or window opening)."""
-        now = fields.Datetime.now()
-        plan = self._get_execute_plan(now)
-        if not plan.claimable:
-            # nothing allowed now: the usual tick, kept to one query and a wake-up at the next
-            # allowed moment, whatever the number of traces waiting for it
-            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
-            if plan.next_date:
-                self._wake_execute_cron(plan.next_date, unless_planned=True)
-            return
-        try:
-            traces = self._claim_due()
-            traces._execute()
-        except pg_errors.TransactionRollbackError:
-            # another transaction (a worker, a user editing a record) changed rows this batch
-            # reads or writes since its snapshot: nothing of the batch is kept, it runs again soon
-            self.env.cr.rollback()
-            self.env.ref(
-                "marketing_automation_ext.ir_cron_marketing_automation_trace_execute"
-            )._trigger()
-            return
-        remaining, next_date = self._get_due_stats()
-        self.env["ir.cron"]._notify_progress(done=len(traces), remaining=remaining)
-        if remaining:
-            self._wake_execute_cron()
-        elif next_date:
-            self._wake_execute_cron(next_date, unless_planned=True)
 
     @api.model
     def _get_due_stats(self):

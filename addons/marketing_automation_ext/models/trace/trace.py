@@ -1,17 +1,29 @@
+"""The trace of a participant at an activity: its storage, its states, its metrics, the tracked
+events of its message and the responses they record. When traces are due is
+``planning.py``; their claim and run, ``runner.py``."""
+
 import logging
 
-from psycopg2 import errors as pg_errors
+from psycopg2 import IntegrityError
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, plaintext2html
 
-from .marketing_automation_activity import EVENT_FIELDS, NOT_TRIGGER_FIELDS, OPPOSITE_TRIGGERS
-from .restricted_names import filtered_name_readable
+from ...tools.triggers import EVENT_FIELDS, OPPOSITE_TRIGGERS
 
 _logger = logging.getLogger(__name__)
 
-DEFAULT_CHUNK_SIZE = 1000
+# tracked event -> kind of response it records (an open is no response)
+EVENT_RESPONSE_KINDS = {
+    "mail_reply": "reply",
+    "mail_bounce": "bounce",
+    "sms_bounce": "bounce",
+    "mail_click": "click",
+    "sms_click": "click",
+}
+# context key: {kind: {"body", "email", "author_id", "date"}} of the message behind the event
+RESPONSE_CONTEXT_KEY = "marketing_response_values"
 
 TRACE_STATES = [
     ("scheduled", "Scheduled"),
@@ -24,6 +36,7 @@ TRACE_STATES = [
 
 class MarketingAutomationTrace(models.Model):
     _name = "marketing.automation.trace"
+    _inherit = ["marketing.automation.restricted.mixin"]
     _description = "Automated Campaign Trace"
     _order = "schedule_date desc, id desc"
     _rec_name = "activity_id"
@@ -72,6 +85,7 @@ class MarketingAutomationTrace(models.Model):
     click_datetime = fields.Datetime(string="Clicked On", readonly=True)
     reply_datetime = fields.Datetime(string="Replied On", readonly=True)
     bounce_datetime = fields.Datetime(string="Bounced On", readonly=True)
+    response_ids = fields.One2many("marketing.automation.response", "trace_id")
 
     _sql_constraints = [
         (
@@ -92,12 +106,8 @@ class MarketingAutomationTrace(models.Model):
             """
         )
 
-    @api.depends("activity_id")
-    @api.depends_context("uid", "allowed_company_ids")
-    def _compute_display_name(self):
-        hidden = self - filtered_name_readable(self)
-        hidden.display_name = self.env._("Restricted")
-        return super(MarketingAutomationTrace, self - hidden)._compute_display_name()
+    def _get_restricted_name_depends(self):
+        return ["activity_id"]
 
     # ------------------------------------------------------------------ ORM
 
@@ -154,85 +164,7 @@ class MarketingAutomationTrace(models.Model):
         add(self._read_group(sent_domain, [groupby], ["__count"]), "sent")
         return result
 
-    # ------------------------------------------------------------------ EXECUTION
-
-    def _execute(self):
-        """Execute these traces, activity by activity, in chunks: a chunk that fails is rolled
-        back to its savepoint and its traces are marked in error with the message."""
-        if not self:
-            return
-        now = fields.Datetime.now()
-        by_activity, res_by_trace = self._discard_unrunnable(now)
-        Activity = self.env["marketing.automation.activity"]
-        for activity_id, trace_ids in by_activity.items():
-            activity = Activity.browse(activity_id)
-            postponed = self.browse(trace_ids)._postpone_to_last_delivery(activity, now)
-            if postponed:
-                trace_ids = [trace_id for trace_id in trace_ids if trace_id not in postponed._ids]
-            for chunk_ids in split_every(DEFAULT_CHUNK_SIZE, trace_ids):
-                chunk = self.browse(chunk_ids)
-                try:
-                    with self.env.cr.savepoint():
-                        activity._execute_traces(chunk, res_by_trace)
-                        self.env.flush_all()
-                except pg_errors.TransactionRollbackError:
-                    # a concurrent update is not the activity's failure: the batch runs again
-                    raise
-                except Exception as error:
-                    _logger.info(
-                        "Activity %s failed for %s traces: %s", activity.id, len(chunk), error
-                    )
-                    message = str(error) or error.__class__.__name__
-                    chunk._set_state("error", now, message)
-                    if not all(chunk.mapped("is_test")):
-                        # shown on the campaign's form until one of its batches runs again
-                        activity.campaign_id._set_cron_error(
-                            "execute",
-                            _("Activity %(name)s: %(error)s", name=activity.name, error=message),
-                        )
-                else:
-                    activity.campaign_id._clear_cron_error("execute")
-        self.participant_id._check_completed()
-
-    def _discard_unrunnable(self, now):
-        """Cancel the scheduled traces of removed participants and the "not ..." traces whose
-        event happened after all, reject the expired ones. Return the others grouped by activity
-        ({activity id: [trace ids]}) and the record id of every trace ({trace id: res_id})."""
-        self.flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT t.id, t.activity_id, p.res_id, p.state, t.schedule_date,
-                       parent.open_datetime, parent.click_datetime, parent.reply_datetime
-                  FROM marketing_automation_trace t
-                  JOIN marketing_automation_participant p ON p.id = t.participant_id
-             LEFT JOIN marketing_automation_trace parent ON parent.id = t.parent_id
-                 WHERE t.id = ANY(%s) AND t.state = 'scheduled'
-                 ORDER BY t.id
-                """,
-                self.ids,
-            )
-        )
-        activities = self.env["marketing.automation.activity"].browse({row[1] for row in rows})
-        validity = {a.id: a._get_validity() if a.validity_enabled else None for a in activities}
-        not_field = {a.id: NOT_TRIGGER_FIELDS.get(a.trigger_type) for a in activities}
-        parent_index = {"open_datetime": 5, "click_datetime": 6, "reply_datetime": 7}
-        canceled, expired, by_activity, res_by_trace = [], [], {}, {}
-        for row in rows:
-            trace_id, activity_id, res_id, participant_state, schedule_date = row[:5]
-            field = not_field[activity_id]
-            if participant_state == "removed" or (field and row[parent_index[field]]):
-                canceled.append(trace_id)
-            elif validity[activity_id] and schedule_date + validity[activity_id] < now:
-                expired.append(trace_id)
-            else:
-                by_activity.setdefault(activity_id, []).append(trace_id)
-                res_by_trace[trace_id] = res_id
-        self.browse(canceled)._set_state("canceled", now, _("No longer applicable."))
-        self.browse(expired)._set_state(
-            "rejected", now, _("Expired: not executed within the validity period.")
-        )
-        return by_activity, res_by_trace
+    # ------------------------------------------------------------------ STATE
 
     def _set_state(self, state, now=None, message=None):
         """Set the state of these traces in one statement (execution marks thousands at once)."""
@@ -279,7 +211,7 @@ class MarketingAutomationTrace(models.Model):
         field = EVENT_FIELDS[event]
         new_traces = traces.filtered(lambda t: not t[field])
         new_traces.write({field: event_date})
-        traces._create_responses(event, event_date)  # see marketing_automation_trace_response
+        traces._create_responses(event, event_date)
         if event in ("mail_click", "mail_reply"):
             # a click or a reply implies the mail was opened
             traces.filtered(lambda t: not t.open_datetime).write({"open_datetime": event_date})
@@ -322,6 +254,58 @@ class MarketingAutomationTrace(models.Model):
                         {"state": "running"}
                     )
                     self._schedule(activity, parents.participant_id, event_date, parents)
+
+    def _create_responses(self, event, event_date=None):
+        """Record the response ``event`` is for these (processed) traces: one per trace and
+        kind, whatever the number of times the event happens. The incoming message (a reply's
+        text, a bounce's reason) comes in the context (``RESPONSE_CONTEXT_KEY``). Three queries
+        for any number of traces, and the insert."""
+        kind = EVENT_RESPONSE_KINDS.get(event)
+        if not kind or not self:
+            return self.env["marketing.automation.response"]
+        Response = self.env["marketing.automation.response"].sudo()
+        done = Response.search([("trace_id", "in", self.ids), ("kind", "=", kind)]).trace_id
+        traces = (self - done).sudo()
+        if not traces:
+            return Response
+        message = (self.env.context.get(RESPONSE_CONTEXT_KEY) or {}).get(kind) or {}
+        body = message.get("body") or False
+        if body and message.get("plaintext"):
+            body = plaintext2html(body)
+        date = event_date or fields.Datetime.now()
+        if message.get("date"):
+            try:
+                date = min(fields.Datetime.to_datetime(message["date"]), date)
+            except ValueError:
+                _logger.info("Unreadable date of a response: %s", message["date"])
+        partners = Response._get_partners_of(traces.participant_id)
+        author = message.get("author_id") or False
+        channel = "sms" if event.startswith("sms_") else "mail"
+        vals_list = []
+        for trace in traces:
+            mailing_trace = trace.mailing_trace_ids.filtered(lambda t, c=channel: t.trace_type == c)
+            partner = partners.get(trace.participant_id.id)
+            vals_list.append(
+                {
+                    "participant_id": trace.participant_id.id,
+                    "campaign_id": trace.campaign_id.id,
+                    "activity_id": trace.activity_id.id,
+                    "trace_id": trace.id,
+                    "mailing_trace_id": mailing_trace[:1].id,
+                    "partner_id": partner.id if partner else author,
+                    "kind": kind,
+                    "date": date,
+                    "body": body,
+                    "email": message.get("email") or mailing_trace[:1].email or False,
+                }
+            )
+        try:
+            with self.env.cr.savepoint():
+                return Response.create(vals_list)
+        except IntegrityError:
+            # the same event recorded at the same moment by another transaction
+            _logger.info("Responses of %s traces already recorded", len(traces))
+            return Response
 
     # ------------------------------------------------------------------ ACTIONS
 

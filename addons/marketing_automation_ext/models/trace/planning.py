@@ -1,18 +1,13 @@
+"""The planning of due dates: the traces created for participants reaching an activity, the
+next runs of repeating activities, and the traces moved when an activity's timing changes."""
+
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from .marketing_automation_activity import EVENT_FIELDS, NOT_TRIGGER_FIELDS
-
-PG_INTERVAL_UNITS = {
-    "minutes": "mins",
-    "hours": "hours",
-    "days": "days",
-    "weeks": "weeks",
-    "months": "months",
-}
+from ...tools.triggers import EVENT_FIELDS, NOT_TRIGGER_FIELDS, PG_INTERVAL_UNITS
 
 
-class MarketingAutomationTraceSchedule(models.Model):
+class MarketingAutomationTracePlanning(models.Model):
     """When traces are due: their creation for participants reaching an activity, and their
     move when an activity's timing changes."""
 

@@ -1,0 +1,3 @@
+from . import trace
+from . import planning
+from . import runner
