@@ -1,48 +1,109 @@
-"""What the record activities do to the records of a campaign: server actions, scheduled
-activities, tags and leads; and who may choose a server action."""
+"""What an activity does when its traces run: the records checked against its filter, then
+its action: emails and SMS queued through the host's mailing, server actions, scheduled
+activities, tags and leads; the traces marked and what follows them planned."""
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo import _, fields, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
-from .marketing_automation_activity import SERVER_ACTION_GROUP
+from ...tools.triggers import NOT_TRIGGER_FIELDS
 
 
-class MarketingAutomationActivity(models.Model):
+class MarketingAutomationActivityExecution(models.Model):
     _inherit = "marketing.automation.activity"
 
-    # ------------------------------------------------------------------ SERVER ACTION RIGHTS
+    # ------------------------------------------------------------------ RUN
 
-    @api.model
-    def _may_set_server_action(self):
-        """Server actions run as superuser: only automation managers choose them."""
-        return self.env.su or self.env.user.has_group(SERVER_ACTION_GROUP)
-
-    def _get_stored_server_actions(self):
-        """{activity id: id of its server action (or False)}, as superuser."""
-        return {activity.id: activity.sudo().server_action_id.id for activity in self}
-
-    def _check_server_action_rights(self, actions_before=None):
-        """Refuse, for who may not choose server actions, that these activities hold a server
-        action other than the one they held before (``actions_before``, see
-        ``_get_stored_server_actions``; none for new activities). Checked on the stored
-        records, after defaults, copies and commands applied."""
-        if self._may_set_server_action():
-            return
-        actions_before = actions_before or {}
-        changed = self.filtered(
-            lambda a: a.sudo().server_action_id.id != actions_before.get(a.id, False)
+    def _execute_traces(self, traces, res_by_trace):
+        """Run this activity for ``traces`` (scheduled, of this activity; ``res_by_trace`` maps
+        each to its record id): reject the records that are gone or no longer match the filter,
+        act on the others, mark them processed and schedule the children that follow at once or
+        wait for the absence of an event."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        Model = self.env[self.campaign_id.model_name].with_context(active_test=False)
+        res_ids = list({res_by_trace[trace_id] for trace_id in traces.ids})
+        matching_ids = set(
+            Model._search([("id", "in", res_ids), *self._get_filter_domain()]).get_result_ids()
         )
-        if changed:
-            raise AccessError(
-                _(
-                    "Only automation managers may set or change the server action of an "
-                    "activity (%(name)s).",
-                    name=changed[0].name,
-                )
+        existing_ids = matching_ids
+        if len(matching_ids) < len(res_ids):
+            existing_ids = set(Model.browse(res_ids).exists().ids)
+        gone, unmatched, to_run = [], [], []
+        for trace_id in traces.ids:
+            res_id = res_by_trace[trace_id]
+            if res_id not in existing_ids:
+                gone.append(trace_id)
+            elif res_id not in matching_ids:
+                unmatched.append(trace_id)
+            else:
+                to_run.append(trace_id)
+        traces.browse(gone)._set_rejected(_("The record no longer exists."), now)
+        traces.browse(unmatched)._set_rejected(
+            _("The record no longer matches the activity filter."), now
+        )
+        if not to_run:
+            return
+        to_run = traces.browse(to_run)
+        rejected = getattr(self, f"_execute_{self.activity_type}")(to_run, res_by_trace) or {}
+        done = to_run
+        for message, rejected_traces in rejected.items():
+            rejected_traces._set_rejected(message, now)
+            done -= rejected_traces
+        done._set_processed(now)
+        done._schedule_next_runs(self)
+        followers = self.child_ids.filtered(
+            lambda a: a.trigger_type == "activity" or a.trigger_type in NOT_TRIGGER_FIELDS
+        )
+        if done and followers:
+            self.env["marketing.automation.trace"]._schedule(
+                followers, done.participant_id, now, done
             )
+
+    def _get_records(self, traces, res_by_trace):
+        return self.env[self.campaign_id.model_name].browse(
+            [res_by_trace[trace_id] for trace_id in traces.ids]
+        )
+
+    def _execute_email(self, traces, res_by_trace):
+        """Render the mailing for all records at once and queue its mails with their mailing
+        traces in bulk, so that the host's tracking pixel and shortened links apply."""
+        mailing = self.mailing_id.sudo()
+        records = self._get_records(traces, res_by_trace)
+        emails, blacklisted = self.env["mailing.mailing"]._get_automation_emails(records)
+        if emails is None:
+            return {_("The target has no email field."): traces}
+        no_email, excluded, to_send = [], [], []
+        for trace_id in traces.ids:
+            email = emails.get(res_by_trace[trace_id])
+            if not email:
+                no_email.append(trace_id)
+            elif email in blacklisted:
+                excluded.append(trace_id)
+            else:
+                to_send.append(trace_id)
+        if to_send:
+            author = self.campaign_id.user_id.partner_id or self.env.user.partner_id
+            mailing._queue_automation_mails(
+                traces.browse(to_send),
+                self.env[self.campaign_id.model_name].browse(
+                    [res_by_trace[trace_id] for trace_id in to_send]
+                ),
+                emails,
+                author.id,
+            )
+        return {
+            _("The record has no email address."): traces.browse(no_email),
+            _("The email address is blacklisted."): traces.browse(excluded),
+        }
+
+    def _execute_sms(self, traces, res_by_trace):
+        """Queue one SMS per record with its mailing trace and tracker, links shortened."""
+        return self.mailing_id.sudo()._queue_automation_sms(
+            traces, res_by_trace, self._get_records(traces, res_by_trace)
+        )
 
     # ------------------------------------------------------------------ RECORD ACTIONS
 

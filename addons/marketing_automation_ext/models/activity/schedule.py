@@ -1,3 +1,6 @@
+"""When an activity runs: a delay from the enrolment, the parent or a date of the record; a
+calendar date, once or every year; its repetitions; and its timing in words."""
+
 from datetime import datetime, time
 
 import pytz

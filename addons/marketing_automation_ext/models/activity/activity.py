@@ -1,72 +1,20 @@
-from dateutil.relativedelta import relativedelta
+"""The activity of a campaign: its storage, its place in the tree, its checks, the mailing of
+an email or SMS and who may choose a server action. When it runs is ``schedule.py``; what it
+does when its traces run, ``execution.py``."""
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .filter_domain import FilterDomainError, parse_filter_domain
-from .mailing_mailing import NO_RECIPIENT_DOMAIN
-from .restricted_names import filtered_name_readable
+from ...tools.filter_domain import FilterDomainError, parse_filter_domain
+from ...tools.triggers import INTERVAL_UNITS, TRIGGERS, interval_delta
+from ..mailing_mailing import NO_RECIPIENT_DOMAIN
 
 SERVER_ACTION_GROUP = "marketing_automation_ext.marketing_automation_ext_group_manager"
-
-INTERVAL_UNITS = [
-    ("minutes", "Minutes"),
-    ("hours", "Hours"),
-    ("days", "Days"),
-    ("weeks", "Weeks"),
-    ("months", "Months"),
-]
-
-TRIGGERS = [
-    ("begin", "Beginning of workflow"),
-    ("activity", "After the parent activity"),
-    ("mail_open", "Mail: opened"),
-    ("mail_not_open", "Mail: not opened"),
-    ("mail_click", "Mail: clicked"),
-    ("mail_not_click", "Mail: not clicked"),
-    ("mail_reply", "Mail: replied"),
-    ("mail_not_reply", "Mail: not replied"),
-    ("mail_bounce", "Mail: bounced"),
-    ("sms_click", "SMS: clicked"),
-    ("sms_not_click", "SMS: not clicked"),
-    ("sms_bounce", "SMS: bounced"),
-]
-
-# event -> "not" trigger canceled when that event happens first
-OPPOSITE_TRIGGERS = {
-    "mail_open": ("mail_not_open",),
-    "mail_click": ("mail_not_click", "mail_not_open"),
-    "mail_reply": ("mail_not_reply", "mail_not_open"),
-    "sms_click": ("sms_not_click",),
-    # a message that bounced was never received: no follow-up goes to that address
-    "mail_bounce": ("mail_not_open", "mail_not_click", "mail_not_reply"),
-    "sms_bounce": ("sms_not_click",),
-}
-# "not" trigger -> the parent's tracking field that must stay empty for it to run
-NOT_TRIGGER_FIELDS = {
-    "mail_not_open": "open_datetime",
-    "mail_not_click": "click_datetime",
-    "mail_not_reply": "reply_datetime",
-    "sms_not_click": "click_datetime",
-}
-EVENT_TRIGGERS = {"mail_open", "mail_click", "mail_reply", "mail_bounce", "sms_click", "sms_bounce"}
-# event trigger -> the tracking field of the parent trace that records it
-EVENT_FIELDS = {
-    "mail_open": "open_datetime",
-    "mail_click": "click_datetime",
-    "mail_reply": "reply_datetime",
-    "mail_bounce": "bounce_datetime",
-    "sms_click": "click_datetime",
-    "sms_bounce": "bounce_datetime",
-}
-
-
-def interval_delta(number, unit):
-    return relativedelta(**{unit: number or 0})
 
 
 class MarketingAutomationActivity(models.Model):
     _name = "marketing.automation.activity"
+    _inherit = ["marketing.automation.restricted.mixin"]
     _description = "Automated Campaign Activity"
     _order = "path, id"
     _check_company_auto = True
@@ -188,12 +136,8 @@ class MarketingAutomationActivity(models.Model):
         ),
     ]
 
-    @api.depends("name")
-    @api.depends_context("uid", "allowed_company_ids")
-    def _compute_display_name(self):
-        hidden = self - filtered_name_readable(self)
-        hidden.display_name = self.env._("Restricted")
-        return super(MarketingAutomationActivity, self - hidden)._compute_display_name()
+    def _get_restricted_name_depends(self):
+        return ["name"]
 
     # ------------------------------------------------------------------ COMPUTES
 
@@ -443,6 +387,37 @@ class MarketingAutomationActivity(models.Model):
             },
         }
 
+    # ------------------------------------------------------------------ SERVER ACTION RIGHTS
+
+    @api.model
+    def _may_set_server_action(self):
+        """Server actions run as superuser: only automation managers choose them."""
+        return self.env.su or self.env.user.has_group(SERVER_ACTION_GROUP)
+
+    def _get_stored_server_actions(self):
+        """{activity id: id of its server action (or False)}, as superuser."""
+        return {activity.id: activity.sudo().server_action_id.id for activity in self}
+
+    def _check_server_action_rights(self, actions_before=None):
+        """Refuse, for who may not choose server actions, that these activities hold a server
+        action other than the one they held before (``actions_before``, see
+        ``_get_stored_server_actions``; none for new activities). Checked on the stored
+        records, after defaults, copies and commands applied."""
+        if self._may_set_server_action():
+            return
+        actions_before = actions_before or {}
+        changed = self.filtered(
+            lambda a: a.sudo().server_action_id.id != actions_before.get(a.id, False)
+        )
+        if changed:
+            raise AccessError(
+                _(
+                    "Only automation managers may set or change the server action of an "
+                    "activity (%(name)s).",
+                    name=changed[0].name,
+                )
+            )
+
     # ------------------------------------------------------------------ HELPERS
 
     def _prepare_mailing(self, vals):
@@ -498,94 +473,3 @@ class MarketingAutomationActivity(models.Model):
     def _get_validity(self):
         self.ensure_one()
         return interval_delta(self.validity_number, self.validity_type)
-
-    # ------------------------------------------------------------------ EXECUTION
-
-    def _execute_traces(self, traces, res_by_trace):
-        """Run this activity for ``traces`` (scheduled, of this activity; ``res_by_trace`` maps
-        each to its record id): reject the records that are gone or no longer match the filter,
-        act on the others, mark them processed and schedule the children that follow at once or
-        wait for the absence of an event."""
-        self.ensure_one()
-        now = fields.Datetime.now()
-        Model = self.env[self.campaign_id.model_name].with_context(active_test=False)
-        res_ids = list({res_by_trace[trace_id] for trace_id in traces.ids})
-        matching_ids = set(
-            Model._search([("id", "in", res_ids), *self._get_filter_domain()]).get_result_ids()
-        )
-        existing_ids = matching_ids
-        if len(matching_ids) < len(res_ids):
-            existing_ids = set(Model.browse(res_ids).exists().ids)
-        gone, unmatched, to_run = [], [], []
-        for trace_id in traces.ids:
-            res_id = res_by_trace[trace_id]
-            if res_id not in existing_ids:
-                gone.append(trace_id)
-            elif res_id not in matching_ids:
-                unmatched.append(trace_id)
-            else:
-                to_run.append(trace_id)
-        traces.browse(gone)._set_rejected(_("The record no longer exists."), now)
-        traces.browse(unmatched)._set_rejected(
-            _("The record no longer matches the activity filter."), now
-        )
-        if not to_run:
-            return
-        to_run = traces.browse(to_run)
-        rejected = getattr(self, f"_execute_{self.activity_type}")(to_run, res_by_trace) or {}
-        done = to_run
-        for message, rejected_traces in rejected.items():
-            rejected_traces._set_rejected(message, now)
-            done -= rejected_traces
-        done._set_processed(now)
-        done._schedule_next_runs(self)
-        followers = self.child_ids.filtered(
-            lambda a: a.trigger_type == "activity" or a.trigger_type in NOT_TRIGGER_FIELDS
-        )
-        if done and followers:
-            self.env["marketing.automation.trace"]._schedule(
-                followers, done.participant_id, now, done
-            )
-
-    def _get_records(self, traces, res_by_trace):
-        return self.env[self.campaign_id.model_name].browse(
-            [res_by_trace[trace_id] for trace_id in traces.ids]
-        )
-
-    def _execute_email(self, traces, res_by_trace):
-        """Render the mailing for all records at once and queue its mails with their mailing
-        traces in bulk, so that the host's tracking pixel and shortened links apply."""
-        mailing = self.mailing_id.sudo()
-        records = self._get_records(traces, res_by_trace)
-        emails, blacklisted = self.env["mailing.mailing"]._get_automation_emails(records)
-        if emails is None:
-            return {_("The target has no email field."): traces}
-        no_email, excluded, to_send = [], [], []
-        for trace_id in traces.ids:
-            email = emails.get(res_by_trace[trace_id])
-            if not email:
-                no_email.append(trace_id)
-            elif email in blacklisted:
-                excluded.append(trace_id)
-            else:
-                to_send.append(trace_id)
-        if to_send:
-            author = self.campaign_id.user_id.partner_id or self.env.user.partner_id
-            mailing._queue_automation_mails(
-                traces.browse(to_send),
-                self.env[self.campaign_id.model_name].browse(
-                    [res_by_trace[trace_id] for trace_id in to_send]
-                ),
-                emails,
-                author.id,
-            )
-        return {
-            _("The record has no email address."): traces.browse(no_email),
-            _("The email address is blacklisted."): traces.browse(excluded),
-        }
-
-    def _execute_sms(self, traces, res_by_trace):
-        """Queue one SMS per record with its mailing trace and tracker, links shortened."""
-        return self.mailing_id.sudo()._queue_automation_sms(
-            traces, res_by_trace, self._get_records(traces, res_by_trace)
-        )

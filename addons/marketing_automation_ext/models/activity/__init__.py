@@ -1,0 +1,3 @@
+from . import activity
+from . import execution
+from . import schedule
