@@ -5,7 +5,7 @@ from odoo.tests import tagged
 
 from .common import NOW, MarketingAutomationCommon
 
-RULES_LOGGER = "odoo.addons.marketing_automation_ext.models.marketing_automation_campaign_enrol"
+RULES_LOGGER = "odoo.addons.marketing_automation_ext.models.campaign.enrolment"
 
 
 @tagged("post_install", "-at_install")

@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.tests import new_test_user, tagged
 
-from ..models.marketing_automation_demo import DEMO_CAMPAIGN_XMLID
+from ..models.campaign.demo import DEMO_CAMPAIGN_XMLID
 from .common import MarketingAutomationCommon
 
 

@@ -1,12 +1,23 @@
+"""How records enter a campaign and leave it: the enrolment cron (by filter), the enrolment
+on change (patched ``create`` and ``write`` of the target models), the manual enrolment
+offered on the target's lists, and whether a record may enter again."""
+
 import logging
+
+from psycopg2 import errors as pg_errors
 
 from odoo import Command, _, api, fields, models, tools
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from .marketing_automation_campaign import TRANSIENT_ERRORS
-
 _logger = logging.getLogger(__name__)
+
+# errors of concurrent transactions: the cron runner retries them, they are not the campaign's
+TRANSIENT_ERRORS = (
+    pg_errors.SerializationFailure,
+    pg_errors.DeadlockDetected,
+    pg_errors.LockNotAvailable,
+)
 
 # fields of a campaign that decide which campaigns enrol on change, and on which models
 RULE_FIELDS = {"state", "enrol_on_change", "model_id", "active"}
@@ -15,7 +26,7 @@ MANUAL_FIELDS = {"enrol_manually", "model_id", "active"}
 MANUAL_WIZARD = "marketing.automation.campaign.enrol"
 
 
-class MarketingAutomationCampaignEnrol(models.Model):
+class MarketingAutomationCampaignEnrolment(models.Model):
     """How records enter a campaign (the enrolment modes) and whether they may enter again."""
 
     _inherit = "marketing.automation.campaign"
@@ -72,9 +83,40 @@ class MarketingAutomationCampaignEnrol(models.Model):
             self._update_manual_bindings()
         return res
 
-    @api.model
-    # ---- Enrolment ------------------------------------------------------------------------------
+    # ------------------------------------------------------------------ CRON
 
+    @api.model
+    def _cron_enrol(self):
+        """Enrol the matching records of running campaigns, a bounded number per campaign and
+        call; report progress so that the cron runner calls again while some are left."""
+        limit = self.env["marketing.automation.trace"]._get_batch_size() * 5
+        campaigns = self.search([("state", "=", "running"), ("enrol_by_filter", "=", True)])
+        done, remaining = 0, 0
+        for campaign in campaigns:
+            # one campaign that fails (a filter on a field removed since) is rolled back and
+            # records why; the others are enrolled
+            try:
+                with self.env.cr.savepoint():
+                    enrolled = campaign._enrol_participants(limit=limit)
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception as error:
+                _logger.warning("Enrolment of automated campaign %s failed: %s", campaign.id, error)
+                campaign._set_cron_error("enrol", str(error) or error.__class__.__name__)
+                continue
+            campaign._clear_cron_error("enrol")
+            done += enrolled
+            if enrolled >= limit:
+                remaining += 1
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if remaining:
+            self.env.ref(
+                "marketing_automation_ext.ir_cron_marketing_automation_campaign_enrol"
+            )._trigger()
+
+    # ------------------------------------------------------------------ ENROLMENT
+
+    @api.model
     def _get_enrol_candidate_ids(self, limit=None, res_ids=None):
         """Ids of the records (among ``res_ids`` if given) that match the filter and are not
         participants yet, deduplicated on the unique field (among themselves and against the

@@ -1,3 +1,6 @@
+"""The computed part of the demo data (``demo/marketing_automation_demo.xml`` calls it): the
+demo campaign and the history the scheduler and the tracking would have written for it."""
+
 from odoo import SUPERUSER_ID, api, models
 from odoo.osv import expression
 
@@ -19,7 +22,7 @@ Best regards
 """
 
 
-class MarketingAutomationCampaign(models.Model):
+class MarketingAutomationCampaignDemo(models.Model):
     _inherit = "marketing.automation.campaign"
 
     # ------------------------------------------------------------------ DEMO DATA

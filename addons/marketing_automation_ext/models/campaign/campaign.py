@@ -1,24 +1,15 @@
-import logging
+"""The campaign: its storage, its figures, its life (start, stop, copy), its filter, its time
+zone and the errors its crons record. How records enter it is ``enrolment.py``; its sending
+pace, ``pace.py``; the responses of its participants, ``responses.py``."""
 
 import pytz
-from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
-from .filter_domain import FilterDomainError, parse_filter_domain
-from .mailing_mailing import NO_RECIPIENT_DOMAIN
-from .restricted_names import filtered_name_readable
-
-_logger = logging.getLogger(__name__)
-
-# errors of concurrent transactions: the cron runner retries them, they are not the campaign's
-TRANSIENT_ERRORS = (
-    pg_errors.SerializationFailure,
-    pg_errors.DeadlockDetected,
-    pg_errors.LockNotAvailable,
-)
+from ...tools.filter_domain import FilterDomainError, parse_filter_domain
+from ..mailing_mailing import NO_RECIPIENT_DOMAIN
 
 METRIC_FIELDS = (
     "scheduled",
@@ -35,7 +26,7 @@ METRIC_FIELDS = (
 class MarketingAutomationCampaign(models.Model):
     _name = "marketing.automation.campaign"
     _description = "Automated Marketing Campaign"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "marketing.automation.restricted.mixin"]
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
@@ -109,12 +100,8 @@ class MarketingAutomationCampaign(models.Model):
     replied_count = fields.Integer(string="Replied", compute="_compute_metrics")
     bounced_count = fields.Integer(string="Bounced", compute="_compute_metrics")
 
-    @api.depends("name")
-    @api.depends_context("uid", "allowed_company_ids")
-    def _compute_display_name(self):
-        hidden = self - filtered_name_readable(self)
-        hidden.display_name = self.env._("Restricted")
-        return super(MarketingAutomationCampaign, self - hidden)._compute_display_name()
+    def _get_restricted_name_depends(self):
+        return ["name"]
 
     # ------------------------------------------------------------------ COMPUTES
 
@@ -439,38 +426,7 @@ class MarketingAutomationCampaign(models.Model):
             domain = expression.AND([domain, [("company_id", "in", [False, self.company_id.id])]])
         return domain
 
-
-class MarketingAutomationCampaignCron(models.Model):
-    _inherit = "marketing.automation.campaign"
-
-    @api.model
-    def _cron_enrol(self):
-        """Enrol the matching records of running campaigns, a bounded number per campaign and
-        call; report progress so that the cron runner calls again while some are left."""
-        limit = self.env["marketing.automation.trace"]._get_batch_size() * 5
-        campaigns = self.search([("state", "=", "running"), ("enrol_by_filter", "=", True)])
-        done, remaining = 0, 0
-        for campaign in campaigns:
-            # one campaign that fails (a filter on a field removed since) is rolled back and
-            # records why; the others are enrolled
-            try:
-                with self.env.cr.savepoint():
-                    enrolled = campaign._enrol_participants(limit=limit)
-            except TRANSIENT_ERRORS:
-                raise
-            except Exception as error:
-                _logger.warning("Enrolment of automated campaign %s failed: %s", campaign.id, error)
-                campaign._set_cron_error("enrol", str(error) or error.__class__.__name__)
-                continue
-            campaign._clear_cron_error("enrol")
-            done += enrolled
-            if enrolled >= limit:
-                remaining += 1
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        if remaining:
-            self.env.ref(
-                "marketing_automation_ext.ir_cron_marketing_automation_campaign_enrol"
-            )._trigger()
+    # ------------------------------------------------------------------ CRON ERRORS
 
     def _set_cron_error(self, origin, message):
         """Record on these campaigns why a scheduler run failed for them (``origin``:

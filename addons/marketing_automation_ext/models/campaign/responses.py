@@ -24,7 +24,7 @@ FETCH_LIMIT = 100
 FETCH_CRON = "marketing_automation_ext.ir_cron_marketing_automation_campaign_fetch_responses"
 
 
-class MarketingAutomationCampaign(models.Model):
+class MarketingAutomationCampaignResponses(models.Model):
     _inherit = "marketing.automation.campaign"
 
     response_ids = fields.One2many("marketing.automation.response", "campaign_id")
