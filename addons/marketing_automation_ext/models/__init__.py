@@ -1,15 +1,15 @@
-from . import marketing_automation_campaign
-from . import marketing_automation_campaign_enrol
-from . import marketing_automation_campaign_pace
-from . import marketing_automation_activity
-from . import marketing_automation_activity_action
-from . import marketing_automation_activity_schedule
+# The restricted-name mixin comes first: the models of campaigns inherit it, and a model is
+# built from the models it inherits, which must be loaded already.
+from . import marketing_automation_restricted_mixin
+
+# Each model comes before the partials extending it. Within campaign/, activity/ and trace/,
+# the import order of the partials is the order of their overrides of the same method
+# (create, write, init): each calls the one of the partial imported before it.
+from . import campaign
+from . import activity
 from . import marketing_automation_participant
-from . import marketing_automation_trace
-from . import marketing_automation_trace_schedule
-from . import marketing_automation_trace_scheduler
+from . import trace
 from . import marketing_automation_template
-from . import marketing_automation_demo
 from . import mailing_mailing
 from . import mailing_trace
 from . import sms_tracker
@@ -19,10 +19,6 @@ from . import marketing_automation_list_source
 from . import mailing_list
 from . import mailing_subscription
 from . import marketing_automation_response
-from . import marketing_automation_trace_response
-from . import marketing_automation_campaign_response
-from . import marketing_automation_participant_response
-from . import mailing_mailing_response
 from . import mail_thread
 from . import fetchmail_server
 from . import res_partner

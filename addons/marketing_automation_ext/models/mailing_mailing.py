@@ -1,3 +1,6 @@
+"""The host's mailing as the campaigns use it: the addresses of their records, the bodies
+rendered for them and their emails and SMS queued in bulk with their mailing traces."""
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models, tools
@@ -267,7 +270,18 @@ class MailingMailing(models.Model):
         self.env["mailing.trace"].invalidate_model()
         traces.invalidate_recordset(["mailing_trace_ids"])
         self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
-        return self.env["mail.mail"].browse(mail_ids)
+        mails = self.env["mail.mail"].browse(mail_ids)
+        if mails and self.reply_to_mode == "update":
+            # as the host's composer: replies go to the records' threads, whose messages stay
+            # when the sent mails are deleted, for the mail gateway to route the replies there
+            self.env["mail.mail"].flush_model(["is_notification"])
+            self.env.execute_query(
+                SQL("UPDATE mail_mail SET is_notification = TRUE WHERE id = ANY(%s)", mails.ids)
+            )
+            mails.invalidate_recordset(["is_notification"])
+        # the campaign's incoming mail servers are checked for replies after each send
+        traces.campaign_id._plan_response_fetch(fields.Datetime.now())
+        return mails
 
     def _queue_automation_sms(self, traces, res_by_trace, records):
         """Queue one SMS of this mailing per marketing trace (``traces``; ``records``, those of

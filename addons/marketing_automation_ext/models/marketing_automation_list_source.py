@@ -3,7 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from .filter_domain import FilterDomainError, parse_filter_domain
+from ..tools.filter_domain import FilterDomainError, parse_filter_domain
 
 # models a marketing list can be filled from, in the order they are offered; a model that is
 # not installed (project) is left out at run time, never a dependency

@@ -1,12 +1,14 @@
+"""The participant: a record of the target in a campaign, its state, its traces and its
+responses."""
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .restricted_names import filtered_name_readable
-
 
 class MarketingAutomationParticipant(models.Model):
     _name = "marketing.automation.participant"
+    _inherit = ["marketing.automation.restricted.mixin"]
     _description = "Automated Campaign Participant"
     _order = "id desc"
     _rec_name = "record_name"
@@ -34,6 +36,8 @@ class MarketingAutomationParticipant(models.Model):
     unique_value = fields.Char(help="Value of the campaign's unique field when enrolled.")
     trace_ids = fields.One2many("marketing.automation.trace", "participant_id")
     trace_count = fields.Integer(compute="_compute_trace_count")
+    response_ids = fields.One2many("marketing.automation.response", "participant_id")
+    response_count = fields.Integer(string="Responses", compute="_compute_response_count")
 
     def init(self):
         # one running real participant per record and campaign (a record that left or
@@ -47,12 +51,8 @@ class MarketingAutomationParticipant(models.Model):
             """
         )
 
-    @api.depends("record_name")
-    @api.depends_context("uid", "allowed_company_ids")
-    def _compute_display_name(self):
-        hidden = self - filtered_name_readable(self)
-        hidden.display_name = self.env._("Restricted")
-        return super(MarketingAutomationParticipant, self - hidden)._compute_display_name()
+    def _get_restricted_name_depends(self):
+        return ["record_name"]
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
@@ -78,6 +78,14 @@ class MarketingAutomationParticipant(models.Model):
         counts = {participant.id: count for participant, count in data}
         for participant in self:
             participant.trace_count = counts.get(participant.id, 0)
+
+    def _compute_response_count(self):
+        data = self.env["marketing.automation.response"]._read_group(
+            [("participant_id", "in", self.ids)], ["participant_id"], ["__count"]
+        )
+        counts = {participant.id: count for participant, count in data}
+        for participant in self:
+            participant.response_count = counts.get(participant.id, 0)
 
     def action_remove(self):
         self._remove(_("Removed by %(user)s.", user=self.env.user.name))
@@ -140,3 +148,12 @@ class MarketingAutomationParticipant(models.Model):
             )
         )
         running.invalidate_recordset(["state", "write_date", "write_uid"])
+
+    def action_view_responses(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "marketing_automation_ext.marketing_automation_response_action"
+        )
+        action["domain"] = [("participant_id", "=", self.id)]
+        action["context"] = {"default_participant_id": self.id}
+        return action

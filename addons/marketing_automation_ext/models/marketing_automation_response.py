@@ -1,10 +1,10 @@
+"""The response of a participant to a campaign and the lead made of it."""
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import is_html_empty
-
-from .restricted_names import filtered_name_readable
 
 RESPONSE_KINDS = [
     ("reply", "Reply"),
@@ -20,6 +20,7 @@ class MarketingAutomationResponse(models.Model):
     (a second click or reply to the same message adds nothing)."""
 
     _name = "marketing.automation.response"
+    _inherit = ["marketing.automation.restricted.mixin"]
     _description = "Automated Campaign Response"
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -80,13 +81,12 @@ class MarketingAutomationResponse(models.Model):
         ),
     ]
 
-    @api.depends("kind", "partner_id", "record_name")
-    @api.depends_context("uid", "allowed_company_ids")
-    def _compute_display_name(self):
-        hidden = self - filtered_name_readable(self)
-        hidden.display_name = self.env._("Restricted")
+    def _get_restricted_name_depends(self):
+        return ["kind", "partner_id", "record_name"]
+
+    def _compute_readable_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
-        for response in self - hidden:
+        for response in self:
             who = response.partner_id.display_name or response.record_name or ""
             response.display_name = f"{kinds.get(response.kind, '')}: {who}".strip(": ")
 
