@@ -151,53 +151,6 @@ class MarketingAutomationTracePlanning(models.Model):
         if due_dates:
             self._wake_execute_cron(min(due_dates))
 
-    def _postpone_to_last_delivery(self, activity, now):
-        """Runs of ``activity`` (whose period counts from the last delivered email) due now,
-        where an email of the campaign was delivered to the participant since the period began:
-        move them to a period after that delivery and return them; the others run."""
-        if activity.recurrence_since != "last_delivery" or not activity._repeats():
-            return self.browse()
-        self.flush_recordset(["occurrence", "participant_id"])
-        self.env["mailing.trace"].flush_model(
-            ["marketing_trace_id", "trace_status", "sent_datetime"]
-        )
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT t.id, max(m.sent_datetime)
-                  FROM marketing_automation_trace t
-                  JOIN marketing_automation_trace done ON done.participant_id = t.participant_id
-                  JOIN mailing_trace m ON m.marketing_trace_id = done.id
-                 WHERE t.id = ANY(%s) AND t.occurrence > 1
-                   AND m.trace_status IN ('sent', 'open', 'reply')
-                 GROUP BY t.id
-                """,
-                self.ids,
-            )
-        )
-        delta = activity._recurrence_delta()
-        moves = {trace_id: last + delta for trace_id, last in rows if last and last + delta > now}
-        if not moves:
-            return self.browse()
-        self.env.execute_query(
-            SQL(
-                """
-                UPDATE marketing_automation_trace t
-                   SET schedule_date = m.due, write_date = %s, write_uid = %s
-                  FROM unnest(%s::int[], %s::timestamp[]) AS m(id, due)
-                 WHERE t.id = m.id
-                """,
-                now,
-                self.env.uid,
-                list(moves),
-                list(moves.values()),
-            )
-        )
-        postponed = self.browse(list(moves))
-        postponed.invalidate_recordset(["schedule_date", "write_date", "write_uid"])
-        self._wake_execute_cron(min(moves.values()))
-        return postponed
-
     @api.model
     def _schedule_new_activities(self, activities):
         """A new activity of a running campaign reaches the participants already past its

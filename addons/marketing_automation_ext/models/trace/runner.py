@@ -75,9 +75,10 @@ class MarketingAutomationTraceRunner(models.Model):
            exceed it are moved to when it frees for their contact;
         4. run (``_execute``): cancel the traces of removed participants and the "not ..."
            traces whose event happened, reject the expired ones (``_discard_unrunnable``);
-           move the repeating runs counted from the last delivery (``planning.py``); then per
-           activity and chunk, in a savepoint, ``activity/execution.py`` checks the records
-           against the activity filter (``tools/filter_domain.py``), acts (emails and SMS
+           move the repeating runs counted from the last delivery when an email was delivered
+           since (``_postpone_to_last_delivery``); then per activity and chunk, in a
+           savepoint, ``activity/execution.py`` checks the records against the activity
+           filter (``tools/filter_domain.py``), acts (emails and SMS
            queued by ``mailing_mailing.py``, which plans the fetch of the replies), marks the
            traces processed or rejected and plans what follows (``planning.py``: the next run
            of a repeating activity, the follow-ups); a failing chunk is marked in error on
@@ -332,6 +333,53 @@ class MarketingAutomationTraceRunner(models.Model):
         self.invalidate_recordset(["schedule_date"])
         self._wake_execute_cron(min(postponed))
         return self - self.browse([i for ids in postponed.values() for i in ids])
+
+    def _postpone_to_last_delivery(self, activity, now):
+        """Runs of ``activity`` (whose period counts from the last delivered email) due now,
+        where an email of the campaign was delivered to the participant since the period began:
+        move them to a period after that delivery and return them; the others run."""
+        if activity.recurrence_since != "last_delivery" or not activity._repeats():
+            return self.browse()
+        self.flush_recordset(["occurrence", "participant_id"])
+        self.env["mailing.trace"].flush_model(
+            ["marketing_trace_id", "trace_status", "sent_datetime"]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT t.id, max(m.sent_datetime)
+                  FROM marketing_automation_trace t
+                  JOIN marketing_automation_trace done ON done.participant_id = t.participant_id
+                  JOIN mailing_trace m ON m.marketing_trace_id = done.id
+                 WHERE t.id = ANY(%s) AND t.occurrence > 1
+                   AND m.trace_status IN ('sent', 'open', 'reply')
+                 GROUP BY t.id
+                """,
+                self.ids,
+            )
+        )
+        delta = activity._recurrence_delta()
+        moves = {trace_id: last + delta for trace_id, last in rows if last and last + delta > now}
+        if not moves:
+            return self.browse()
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE marketing_automation_trace t
+                   SET schedule_date = m.due, write_date = %s, write_uid = %s
+                  FROM unnest(%s::int[], %s::timestamp[]) AS m(id, due)
+                 WHERE t.id = m.id
+                """,
+                now,
+                self.env.uid,
+                list(moves),
+                list(moves.values()),
+            )
+        )
+        postponed = self.browse(list(moves))
+        postponed.invalidate_recordset(["schedule_date", "write_date", "write_uid"])
+        self._wake_execute_cron(min(moves.values()))
+        return postponed
 
     # ------------------------------------------------------------------ RUN
 
