@@ -6,9 +6,10 @@ The tables below are the expectations: a model of the addon, or a host model giv
 the addon, without a row fails the sweep, so that the next model is swept too."""
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from .access_sweep import AccessSweepMixin
 from .common import MarketingOpsCase, assert_same_queries
 
 USERS = ("user", "insider", "manager", "internal", "user_b", "portal", "public")
@@ -72,7 +73,10 @@ HOST_FIELDS = {
 
 
 @tagged("post_install", "-at_install")
-class TestAccessSweep(MarketingOpsCase):
+class TestAccessSweep(AccessSweepMixin, MarketingOpsCase):
+    SWEPT_MODULE = "marketing_ops"
+    USERS, RIGHTS, HOST_FIELDS, ALLOWED, SECRETS = USERS, RIGHTS, HOST_FIELDS, ALLOWED, SECRETS
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -157,11 +161,6 @@ class TestAccessSweep(MarketingOpsCase):
 
     # ---- helpers ------------------------------------------------------------------------------
 
-    def env_of(self, key):
-        # what another user left in the cache is not what this user reads
-        self.env.invalidate_all()
-        return self.env(user=self.users[key])
-
     def export(self, records, fnames, key):
         """The rows ``records`` export, or the message of the refusal (a many2one to a record
         the user may not read cannot be exported)."""
@@ -241,34 +240,6 @@ class TestAccessSweep(MarketingOpsCase):
             "marketing.operation.target.contact": {"state_id": self.state_todo.id},
         }.get(model, {"name": "Zeta renamed"})
 
-    def outcome(self, function, *args):
-        """'ok' when ``function`` passes the access checks (a business refusal counts as
-        passed), 'denied' on an AccessError; whatever it did is rolled back."""
-
-        class Rollback(Exception):
-            pass
-
-        try:
-            with self.env.cr.savepoint():
-                function(*args)
-                self.env.flush_all()
-                raise Rollback()
-        except Rollback:
-            return "ok"
-        except AccessError:
-            return "denied"
-        except (UserError, ValidationError):
-            return "ok"
-        finally:
-            self.env.invalidate_all()
-
-    def assertNoSecret(self, value, key, what):
-        if key in ALLOWED:
-            return
-        text = repr(value)
-        for secret in SECRETS:
-            self.assertNotIn(secret, text, f"{what} shows {secret!r} to {key}")
-
     def our_many2ones(self, Model):
         ours = set(RIGHTS)
         return [
@@ -277,38 +248,9 @@ class TestAccessSweep(MarketingOpsCase):
             if field.type == "many2one" and field.comodel_name in ours and field.store
         ]
 
-    # ---- the tables cover every model -----------------------------------------------------------
-
-    def test_every_model_has_expectations(self):
-        data = self.env["ir.model.data"].search(
-            [("module", "=", "marketing_ops"), ("model", "=", "ir.model")]
-        )
-        models = {
-            model.model
-            for model in self.env["ir.model"].browse(data.mapped("res_id"))
-            if not self.env[model.model]._abstract
-        }
-        ours = {name for name in models if self.env[name]._original_module == "marketing_ops"}
-        self.assertFalse(ours - set(RIGHTS), "models of marketing_ops without expectations")
-        self.assertFalse(
-            models - ours - set(HOST_FIELDS), "host models extended without expectations"
-        )
-        for model, rights in RIGHTS.items():
-            self.assertEqual(set(rights), set(USERS), model)
+    # the tables cover every model, and the model-level rights: AccessSweepMixin
 
     # ---- models of the addon ----------------------------------------------------------------------
-
-    def test_model_rights(self):
-        for model, rights in RIGHTS.items():
-            if model not in self.env:
-                continue
-            for key in USERS:
-                Model = self.env_of(key)[model]
-                for letter, operation in zip(
-                    "rwcu", ("read", "write", "create", "unlink"), strict=True
-                ):
-                    with self.subTest(model=model, user=key, operation=operation):
-                        self.assertEqual(Model.has_access(operation), letter in rights[key])
 
     def test_search_read_group_and_names(self):
         for model, rights in RIGHTS.items():
