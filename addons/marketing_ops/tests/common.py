@@ -1,5 +1,8 @@
+import functools
+
 import polib
 
+from odoo import SUPERUSER_ID
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools.misc import file_path
 from odoo.tools.translate import xml_translate
@@ -39,8 +42,33 @@ def assert_same_queries(case, run, few, many, warm=None):
     )
 
 
+class fixture_helper:
+    """A helper that builds through the environment of whoever calls it: the class's (the
+    superuser's) in ``setUpClass``, the test's own in a test, the user of ``@users(...)``
+    included."""
+
+    def __init__(self, function):
+        self.function = function
+        functools.update_wrapper(self, function)
+
+    def __get__(self, instance, owner):
+        return functools.partial(self.function, owner if instance is None else instance)
+
+
+# the models whose ``action_launch`` a user presses
+LAUNCHED_MODELS = (
+    "marketing.operation.step",
+    "marketing.operation.target",
+    "marketing.operation.target.contact",
+)
+
+
 class MarketingOpsCase(TransactionCase):
-    """Fixtures in the words of the domain: operations, steps, partners and their contacts."""
+    """Fixtures in the words of the domain: operations, steps, partners and their contacts.
+
+    A test run as a user (``@users(...)``) launches as that user: every ``action_launch`` it
+    makes is checked to run in the user's own environment, never as the superuser, so that
+    access rights and record rules are exercised."""
 
     @classmethod
     def setUpClass(cls):
@@ -66,11 +94,46 @@ class MarketingOpsCase(TransactionCase):
         cls.globex = cls.Partner.create({"name": "Globex Test", "is_company": True})
         cls.solo = cls.Partner.create({"name": "Solo Individual"})
 
-    @classmethod
+    def setUp(self):
+        super().setUp()
+        for model in LAUNCHED_MODELS:
+            model_class = type(self.env[model])
+            self.patch(model_class, "action_launch", self._guarded_launch(model_class))
+
+    def _guarded_launch(self, model_class):
+        launch = model_class.action_launch
+        case = self
+
+        def action_launch(records, *args, **kwargs):
+            case.assertActsAsTestUser(records)
+            return launch(records, *args, **kwargs)
+
+        return action_launch
+
+    def assertActsAsTestUser(self, records):
+        """In a test run as a user (``self.env.uid`` is not the superuser's, as under
+        ``@users``), ``records`` act in that user's environment, without superuser mode."""
+        if self.env.uid == SUPERUSER_ID:
+            return
+        self.assertFalse(
+            records.env.su,
+            f"{records} launched as superuser in a test run as {self.env.user.login}",
+        )
+        self.assertEqual(
+            records.env.uid,
+            self.env.uid,
+            f"{records} launched by user {records.env.uid}, not {self.env.user.login}",
+        )
+
+    def mine(self, records):
+        """``records`` in the test's environment (its user's under ``@users``)."""
+        return records.with_env(self.env)
+
+    @fixture_helper
     def create_operation(cls, name="Trade show", **values):
         return cls.env["marketing.operation"].create({"name": name, **values})
 
-    @classmethod
+    @fixture_helper
     def create_step(cls, operation, name="Step", parent=None, final=True, **values):
         vals = {
             "operation_id": operation.id,

@@ -83,7 +83,13 @@ class SendingCase(MarketingOpsCase, MailCase):
         )
         cls.env["mail.blacklist"].create({"email": "bob@example.com"})
         cls.env["crm.lead"].create(
-            {"name": "Globex renewal", "partner_id": cls.globex.id, "type": "opportunity"}
+            {
+                "name": "Globex renewal",
+                "partner_id": cls.globex.id,
+                "type": "opportunity",
+                # the marketer's own: a salesperson reads the opportunities assigned to them
+                "user_id": cls.user.id,
+            }
         )
         cls.template = cls.env["mail.template"].create(
             {
@@ -247,7 +253,10 @@ class TestStepEmailing(SendingCase):
         self.send_step(step)
         self.assertIn("Open house", step.utm_source_id.name)
         # the operation becomes confidential: its next sending renames the source neutrally
-        self.operation.sudo().write({"is_confidential": True, "code": "X1"})
+        # confidential, and the user launching is one of its users
+        self.operation.sudo().write(
+            {"is_confidential": True, "code": "X1", "allowed_user_ids": [(4, self.env.uid)]}
+        )
         step.target_ids.sudo().write({"state_id": self.state_todo.id})
         self.send_step(step)
         for secret in ("Open house", "Secret pricing", "X1"):
@@ -344,7 +353,10 @@ class TestStepEmailing(SendingCase):
 
     @users("mo_test_user")
     def test_confidential_operation_template_cannot_print_its_names(self):
-        self.operation.sudo().write({"is_confidential": True, "code": "X1"})
+        # confidential, and the user launching is one of its users
+        self.operation.sudo().write(
+            {"is_confidential": True, "code": "X1", "allowed_user_ids": [(4, self.env.uid)]}
+        )
         step = self.emailing_step()
         step._add_targets(self.globex)
         with self.assertRaisesRegex(UserError, "operation_name and step_name") as caught:

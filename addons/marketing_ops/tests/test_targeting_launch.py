@@ -133,36 +133,39 @@ class TestTargetingAndLaunch(MarketingOpsCase):
 
     @users("mo_test_user")
     def test_launch_all_targets_then_offer_to_close(self):
-        self.step._add_targets(self.alice | self.bob | self.globex)
-        action = self.step.action_launch()
-        self.assertEqual(set(self.step.target_ids.state_id), {self.state_ok})
-        self.assertEqual(set(self.step.target_ids.contact_ids.state_id), {self.state_ok})
+        step = self.mine(self.step)
+        step._add_targets(self.alice | self.bob | self.globex)
+        action = step.action_launch()
+        self.assertEqual(set(step.target_ids.state_id), {self.state_ok})
+        self.assertEqual(set(step.target_ids.contact_ids.state_id), {self.state_ok})
         self.assertEqual(action["res_model"], "marketing.operation.step.close")
         close = (
             self.env["marketing.operation.step.close"].with_context(action["context"]).create({})
         )
         close.action_set_done()
-        self.assertEqual(self.step.state_id.kind, "done")
-        self.assertTrue(self.step.date_done)
+        self.assertEqual(step.state_id.kind, "done")
+        self.assertTrue(step.date_done)
         with self.assertRaisesRegex(UserError, "no target left"):
-            self.step.action_launch()
+            step.action_launch()
 
     @users("mo_test_user")
     def test_launch_for_one_partner_moves_its_contacts(self):
-        self.step._add_targets(self.alice | self.bob | self.globex)
-        acme = self.step.target_ids.filtered(lambda t: t.partner_id == self.acme)
+        step = self.mine(self.step)
+        step._add_targets(self.alice | self.bob | self.globex)
+        acme = step.target_ids.filtered(lambda t: t.partner_id == self.acme)
         result = acme.action_launch()
         self.assertEqual(acme.state_id, self.state_ok)
         self.assertEqual(set(acme.contact_ids.state_id), {self.state_ok})
-        globex = self.step.target_ids - acme
+        globex = step.target_ids - acme
         self.assertEqual(globex.state_id, self.state_todo)
         self.assertIs(result, True)  # Globex is still to process: no offer to close
         self.assertEqual(globex.action_launch()["res_model"], "marketing.operation.step.close")
 
     @users("mo_test_user")
     def test_launch_for_one_contact_partner_follows_last(self):
-        self.step._add_targets(self.alice | self.bob)
-        acme = self.step.target_ids
+        step = self.mine(self.step)
+        step._add_targets(self.alice | self.bob)
+        acme = step.target_ids
         alice, bob = (
             acme.contact_ids.filtered(lambda c, p=p: c.partner_id == p)
             for p in (self.alice, self.bob)
@@ -221,7 +224,8 @@ class TestTargetingAndLaunch(MarketingOpsCase):
 
     @users("mo_test_user")
     def test_partner_shows_its_targets(self):
-        self.step._add_targets(self.globex)
+        step = self.mine(self.step)
+        step._add_targets(self.globex)
         self.create_step(self.create_operation("Other"), "Call")._add_targets(self.globex)
         globex = self.globex.with_user(self.env.user)
         self.assertEqual(globex.marketing_target_count, 2)
