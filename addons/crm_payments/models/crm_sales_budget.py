@@ -98,6 +98,19 @@ class CrmSalesBudget(models.Model):
                     )
                 )
 
+    @api.constrains("amount")
+    def _check_amount(self):
+        """Before the database's own check, which would only give a raw error."""
+        for budget in self:
+            if budget.amount < 0:
+                raise ValidationError(
+                    _(
+                        "Budget %(name)s: the budget cannot be negative; enter an amount of zero "
+                        "or more.",
+                        name=budget.name,
+                    )
+                )
+
     @api.constrains("user_id", "team_id", "date_from", "date_to", "company_id")
     def _check_overlap(self):
         """One budget per salesperson and team for any day: a quarter and one of its months
