@@ -39,8 +39,9 @@ class AccessSweepMixin:
             self.assertNotIn(secret, text, f"{what} shows {secret!r} to {key}")
 
     def outcome(self, function, *args):
-        """'ok' when ``function`` passes the access checks (a business refusal counts as
-        passed), 'denied' on an AccessError; whatever it did is rolled back."""
+        """What ``function(*args)`` gets, rolled back whatever it did: "ok" when it passes,
+        "denied" on an AccessError, "refused" on a business refusal (a UserError or a
+        ValidationError: the access checks passed, the values did not)."""
 
         class Rollback(Exception):
             pass
@@ -55,9 +56,13 @@ class AccessSweepMixin:
         except AccessError:
             return "denied"
         except (UserError, ValidationError):
-            return "ok"
+            return "refused"
         finally:
             self.env.invalidate_all()
+
+    def assertOutcome(self, expected, function, *args, what=""):
+        """``function(*args)`` gets ``expected`` ("ok", "denied" or "refused")."""
+        self.assertEqual(self.outcome(function, *args), expected, what)
 
     def test_every_model_has_expectations(self):
         data = self.env["ir.model.data"].search(
