@@ -114,6 +114,9 @@ class TestAccessSweep(AccessSweepMixin, CrmPaymentsCase):
             }
         )
         cls.mode = cls.env["crm.payment.mode"].create({"name": "Zeta transfer"})
+        cls.budget = cls.env["crm.sales.budget"].create(
+            {"user_id": cls.user.id, "year": 2026, "period_number": 3, "amount": 5000.0}
+        )
 
     def test_payments(self):
         """Every access path to payments of a confidential operation, for every user."""
@@ -190,28 +193,39 @@ class TestAccessSweep(AccessSweepMixin, CrmPaymentsCase):
                 self.assertEqual(created, "ok")
 
     def test_configuration_and_budget(self):
-        for model, records in (
-            ("crm.payment.mode", self.mode),
-            ("crm.sales.budget", self.env["crm.sales.budget"]),
+        """Payment modes and budget lines, each user's outcome on real records."""
+        for model, records, values in (
+            ("crm.payment.mode", self.mode, {"name": "Zeta"}),
+            ("crm.sales.budget", self.budget, {"amount": 6000.0}),
         ):
+            self.assertTrue(records, model)
             for key in USERS:
                 rights = RIGHTS[model][key]
                 Model = self.env_of(key)[model]
-                with self.subTest(model=model, user=key):
+                with self.subTest(model=model, user=key, operation="search"):
                     if "r" not in rights:
                         with self.assertRaises(AccessError):
                             Model.search_read([], ["display_name"])
-                        continue
-                    self.assertEqual(bool(Model.search([("id", "in", records.ids)])), bool(records))
-                    for record in records:
-                        self.assertEqual(
-                            self.outcome(record.with_env(Model.env).write, {"name": "Zeta"}),
-                            "ok" if "w" in rights else "denied",
-                        )
-                        self.assertEqual(
-                            self.outcome(record.with_env(Model.env).unlink),
-                            "ok" if "u" in rights else "denied",
-                        )
+                    else:
+                        self.assertEqual(Model.search([("id", "in", records.ids)]), records)
+                for record in records.with_env(Model.env):
+                    for operation, letter, call, args in (
+                        ("write", "w", record.write, (values,)),
+                        ("unlink", "u", record.unlink, ()),
+                    ):
+                        with self.subTest(model=model, user=key, operation=operation):
+                            self.assertOutcome("ok" if letter in rights else "denied", call, *args)
+
+    def test_budget_refusals_are_business_refusals(self):
+        """A manager's negative budget is refused with a message, not a database error; a
+        payments user is denied before the values are looked at."""
+        budget = self.budget.with_env(self.env_of("manager"))
+        self.assertOutcome("refused", budget.write, {"amount": -1.0})
+        with self.assertRaises(ValidationError) as caught:
+            budget.write({"amount": -1.0})
+        self.assertIn("cannot be negative", str(caught.exception))
+        user_budget = self.budget.with_env(self.env_of("user"))
+        self.assertOutcome("denied", user_budget.write, {"amount": -1.0})
 
     def test_host_models(self):
         records = {
@@ -219,9 +233,18 @@ class TestAccessSweep(AccessSweepMixin, CrmPaymentsCase):
             "res.partner": self.customer,
             "marketing.operation": self.public_op | self.secret_op,
         }
+        # who finds the swept records, and reads the fields the addon adds to them: the
+        # opportunity is the payments user's own (a salesperson finds their own only), the
+        # confidential operation is the insider's; the others find nothing
+        readers = {
+            "crm.lead": ("user",),
+            "res.partner": ("user", "insider", "manager", "internal", "user_b"),
+            "marketing.operation": ("insider",),
+        }
         for model, fnames in HOST_FIELDS.items():
             if not fnames:
                 continue
+            self.assertIn(model, records, f"{model} has fields swept but no record")
             for key in USERS:
                 env = self.env_of(key)
                 with self.subTest(model=model, user=key):
@@ -230,13 +253,11 @@ class TestAccessSweep(AccessSweepMixin, CrmPaymentsCase):
                         if env[model].has_access("read")
                         else env[model]
                     )
-                    try:
-                        values = found.read(list(fnames))
-                    except AccessError:
-                        # fields of the app's users only
-                        self.assertIn(key, ("internal", "portal", "public"))
+                    if key not in readers[model]:
+                        self.assertFalse(found, f"{key} finds {model}")
                         continue
-                    self.assertNoSecret(values, key, f"{model} read")
+                    self.assertTrue(found, f"{key} finds no {model}")
+                    self.assertNoSecret(found.read(list(fnames)), key, f"{model} read")
 
     def test_operation_mismatch_message_is_neutral(self):
         """A payment user choosing a confidential operation and another campaign is told the
