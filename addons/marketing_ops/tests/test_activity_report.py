@@ -22,10 +22,11 @@ class TestActivityReport(MarketingOpsCase):
         cls.other_operation = cls.create_operation("Other fair")
 
     def do_activity(self, user, activity_type, day, step=None):
+        env = self.env(su=True)  # a fixture, whoever the test runs as
         with freeze_time(datetime(2026, 5, day, 10, 0)):
-            activity = self.env["mail.activity"].create(
+            activity = env["mail.activity"].create(
                 {
-                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_model_id": env["ir.model"]._get_id("res.partner"),
                     "res_id": self.globex.id,
                     "activity_type_id": activity_type.id,
                     "user_id": user.id,
@@ -100,7 +101,16 @@ class TestActivityReport(MarketingOpsCase):
 
     @users("mo_test_user")
     def test_readable_by_a_marketing_user(self):
-        self.env["marketing.activity.report"].search([]).mapped("activity_count")
+        """A marketing user reads the report's rows and figures, Ann's two calls of the day."""
+        self.do_activity(self.ann, self.call, 4, self.step)
+        self.do_activity(self.ann, self.call, 4)
+        self.env.flush_all()
+        self.assertFalse(self.env.su)
+        self.assertEqual(self.env.user.login, "mo_test_user")
+        rows = self.env["marketing.activity.report"].search([("user_id", "=", self.ann.id)])
+        self.assertEqual(sum(rows.mapped("activity_count")), 2)
+        self.assertEqual(sum(rows.mapped("call_count")), 2)
+        self.assertEqual(self.report(), {("Ann", date(2026, 5, 4)): (2, 0, 0, 0)})
 
     def test_confidential_operations_to_their_users_only(self):
         """The rows of a confidential operation are seen by its allowed users and the Managers
