@@ -14,6 +14,7 @@ from . import test_document_mailing
 from . import test_label_mailing
 from . import test_call_session
 from . import test_access_sweep
+from . import test_feature_access
 from . import test_mass_actions
 from . import test_dashboard
 from . import test_target_map
