@@ -6,6 +6,7 @@ from . import test_budget_report
 from . import test_multi_company
 from . import test_ui
 from . import test_access_sweep
+from . import test_feature_access
 from . import test_input_sweep
 from . import test_uc4_trade_show_template_to_roi
 from . import test_migrations
