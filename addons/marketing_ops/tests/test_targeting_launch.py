@@ -149,6 +149,18 @@ class TestTargetingAndLaunch(MarketingOpsCase):
             step.action_launch()
 
     @users("mo_test_user")
+    def test_launch_as_another_user_fails_a_test_run_as_a_user(self):
+        """The guard of MarketingOpsCase: a launch in a test run as a user, made as the
+        superuser or as someone else, fails the test; made as the user, it passes."""
+        self.step.sudo()._add_targets(self.globex)
+        for step in (self.step.sudo(), self.step, self.step.with_user(self.manager)):
+            with self.subTest(uid=step.env.uid, su=step.env.su):
+                with self.assertRaises(self.failureException):
+                    step.action_launch()
+        self.mine(self.step).action_launch()
+        self.assertEqual(self.step.target_ids.state_id, self.state_ok)
+
+    @users("mo_test_user")
     def test_launch_for_one_partner_moves_its_contacts(self):
         step = self.mine(self.step)
         step._add_targets(self.alice | self.bob | self.globex)
