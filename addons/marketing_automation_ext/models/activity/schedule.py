@@ -116,7 +116,7 @@ class MarketingAutomationActivitySchedule(models.Model):
     def _describe_delay(self):
         labels = dict(self._fields["interval_type"]._description_selection(self.env))
         if self.anchor_field_id:
-            origin = _("the record's %(field)s", field=self.anchor_field_id.field_description)
+            origin = _("the record's %(field)s", field=self._get_anchor_field().field_description)
         elif self.trigger_type == "begin":
             origin = _("enrolment")
         else:
@@ -168,7 +168,7 @@ class MarketingAutomationActivitySchedule(models.Model):
                 raise ValidationError(
                     _("Activity %(name)s runs on a date: choose the date.", name=activity.name)
                 )
-            anchor = activity.anchor_field_id
+            anchor = activity._get_anchor_field()
             if anchor and (
                 anchor.model != activity.campaign_id.model_name
                 or anchor.ttype not in ("date", "datetime")
@@ -211,6 +211,13 @@ class MarketingAutomationActivitySchedule(models.Model):
         return res
 
     # ------------------------------------------------------------------ HELPERS
+
+    def _get_anchor_field(self):
+        """The date the delay counts from, read as superuser: its name, label, model and type
+        only, of the one field the activity holds (the forms let its users pick among the
+        dates of the campaign's records, see the rules on fields); whoever may read the
+        activity may know when it runs."""
+        return self.anchor_field_id.sudo()
 
     def _repeats(self):
         self.ensure_one()
@@ -290,7 +297,7 @@ class MarketingAutomationActivitySchedule(models.Model):
     def _read_anchor_dates(self, res_ids):
         """{record id: the anchor date in UTC, or None} for ``res_ids``, in one query."""
         self.ensure_one()
-        field = self.anchor_field_id
+        field = self._get_anchor_field()
         Model = self.env[field.model]
         Model.flush_model([field.name])
         rows = self.env.execute_query(
@@ -321,7 +328,7 @@ class MarketingAutomationActivitySchedule(models.Model):
             delay = self._get_delay()
             reason = _(
                 "The record's %(field)s is empty: the delay cannot count from it.",
-                field=self.anchor_field_id.field_description,
+                field=self._get_anchor_field().field_description,
             )
             dues, reasons = [], []
             for res_id, base in zip(res_ids, base_dates, strict=True):
