@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import NOW, MarketingAutomationCommon
@@ -205,3 +206,41 @@ class TestUseCasesBuiltByManager(MarketingAutomationCommon):
         )
         self.assertEqual(set(traces.mapped("state")), {"processed"})
         self.assertEqual(len(self._queued_mails(campaign)), 4)
+
+    # ------------------------------------------------------------------ sender
+
+    def _campaign_of(self, user):
+        return (
+            self.env["marketing.automation.campaign"]
+            .with_user(user)
+            .create({"name": "No sender", "model_id": self._pick_model("res.partner").id})
+        )
+
+    def test_email_activity_without_sender_takes_the_company_address(self):
+        nameless = new_test_user(self.env, "uc_no_email", groups=MANAGER_GROUPS, email=False)
+        self.assertFalse(nameless.email)
+        self.env.company.email = "marketing@company.example.com"
+        activity = (
+            self.env["marketing.automation.activity"]
+            .with_user(nameless)
+            .create(
+                {
+                    "name": "Welcome",
+                    "campaign_id": self._campaign_of(nameless).id,
+                    "activity_type": "email",
+                }
+            )
+        )
+        self.assertIn("marketing@company.example.com", activity.mailing_id.email_from)
+
+    def test_email_activity_without_any_sender_is_refused(self):
+        nameless = new_test_user(self.env, "uc_no_email", groups=MANAGER_GROUPS, email=False)
+        self.env.company.email = False
+        campaign = self._campaign_of(nameless)
+        with self.assertRaises(UserError) as caught:
+            self.env["marketing.automation.activity"].with_user(nameless).create(
+                {"name": "Welcome", "campaign_id": campaign.id, "activity_type": "email"}
+            )
+        message = str(caught.exception)
+        self.assertIn("Send From", message)
+        self.assertIn("email address", message)

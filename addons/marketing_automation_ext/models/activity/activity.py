@@ -436,10 +436,31 @@ class MarketingAutomationActivity(models.Model):
             "campaign_id": campaign.utm_campaign_id.id,
             "is_automation_mailing": True,
         }
+        if not self.env.user.email:
+            mailing_vals["email_from"] = self._get_default_sender(
+                campaign, vals.get("name") or campaign.name
+            )
         if mailing_type == "sms":
             mailing_vals["body_plaintext"] = vals.pop("mailing_body_plaintext", False) or ""
         vals.pop("mailing_subject", None)
         vals["mailing_id"] = self.env["mailing.mailing"].create(mailing_vals).id
+
+    def _get_default_sender(self, campaign, name):
+        """The address the mailing of an activity created by a user without one is sent from:
+        the company's; refused when the company has none either (the host would fail on the
+        empty Send From)."""
+        company = campaign.company_id or self.env.company
+        if company.email:
+            return company.email_formatted
+        raise UserError(
+            _(
+                "The email of activity %(name)s needs a Send From address: you have no email "
+                "address and neither has the company %(company)s. Set your email address in "
+                "your preferences, or ask an administrator to set the company's.",
+                name=name,
+                company=company.name,
+            )
+        )
 
     def _get_filter_domain(self, check_model=False):
         """The activity filter as a domain; raise a readable error when it is malformed (with
