@@ -35,3 +35,4 @@ from . import test_tools_send_pace
 from . import test_tools_execute_plan
 from . import test_tools_triggers
 from . import test_uc_built_by_manager
+from . import test_feature_access

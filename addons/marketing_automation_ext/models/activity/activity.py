@@ -412,8 +412,9 @@ class MarketingAutomationActivity(models.Model):
         if changed:
             raise AccessError(
                 _(
-                    "Only automation managers may set or change the server action of an "
-                    "activity (%(name)s).",
+                    "Only automation managers (group %(group)s) may set or change the server "
+                    "action of an activity (%(name)s).",
+                    group=self.env.ref(SERVER_ACTION_GROUP).sudo().full_name,
                     name=changed[0].name,
                 )
             )
