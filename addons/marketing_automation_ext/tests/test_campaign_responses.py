@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo.tests import new_test_user, tagged
 from odoo.tools import email_normalize
@@ -6,6 +6,8 @@ from odoo.tools import email_normalize
 from .common import NOW, MarketingAutomationCommon
 
 REPLY_TIME = NOW + timedelta(hours=2)
+# the Date header of the replies below, read from its text: Mon, 02 Mar 2026 11:00:00 +0000
+REPLY_HEADER_DATE = datetime(2026, 3, 2, 11, 0)
 
 
 def reply_email(email_from, in_reply_to, message_id, body, to="offers@test.example.com"):
@@ -42,9 +44,10 @@ class ResponseCase(MarketingAutomationCommon):
             }
         return campaign, email, sent
 
-    def _reply(self, partner, sent, body, message_id, model=False):
+    def _reply(self, partner, sent, body, message_id, model=False, at=REPLY_TIME):
+        """Hand the reply to the gateway at ``at``."""
         raw = reply_email(partner.email_formatted, sent[partner.email_normalized], message_id, body)
-        with self.mock_datetime_and_now(REPLY_TIME), self.mock_mail_gateway():
+        with self.mock_datetime_and_now(at), self.mock_mail_gateway():
             return self.env["mail.thread"].message_process(model, raw)
 
 
@@ -55,10 +58,14 @@ class TestCampaignResponses(ResponseCase):
         partner, other = self.partners[:2]
         trace = self._trace_of(email, partner)
         self.assertEqual(sent[partner.email_normalized], trace.mailing_trace_ids.message_id)
-        thread_id = self._reply(partner, sent, "Yes, please call me.", "<reply-1@client.example>")
+        # the mail server hands the reply over three hours after it was written
+        processed = REPLY_HEADER_DATE + timedelta(hours=3)
+        thread_id = self._reply(
+            partner, sent, "Yes, please call me.", "<reply-1@client.example>", at=processed
+        )
         # routed to the contact's thread, as the host routes replies to a record's message
         self.assertEqual(thread_id, partner.id)
-        self.assertEqual(trace.reply_datetime, REPLY_TIME)
+        self.assertEqual(trace.reply_datetime, processed, "the event: when it was processed")
         response = campaign.response_ids
         self.assertEqual(len(response), 1)
         self.assertEqual(response.kind, "reply")
@@ -68,8 +75,8 @@ class TestCampaignResponses(ResponseCase):
         self.assertEqual(response.mailing_trace_id, trace.mailing_trace_ids)
         self.assertEqual(response.partner_id, partner)
         self.assertIn("Yes, please call me.", response.body)
-        # the Date header of the reply (11:00 UTC), not the time it was processed
-        self.assertEqual(response.date, NOW + timedelta(hours=2))
+        # the Date header of the reply (11:00 UTC), not the time it was processed (14:00)
+        self.assertEqual(response.date, REPLY_HEADER_DATE)
         # the same reply processed twice, and another reply to the same message: counted once
         self._reply(partner, sent, "Yes, please call me.", "<reply-1@client.example>")
         self._reply(partner, sent, "Did you get my answer?", "<reply-2@client.example>")
