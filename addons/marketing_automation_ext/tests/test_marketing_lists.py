@@ -364,6 +364,38 @@ class TestMarketingLists(MarketingListCase):
             projects[0],
         )
 
+    def test_project_reader_on_a_stand_in_table(self):
+        """The test database has no project: the query of the project source runs on a
+        stand-in table of the same name and columns (id, partner_id), as the module would
+        create it, so that the source is tested where project is absent."""
+        if "project.project" in self.env:
+            self.skipTest("project is installed: test_project_source_only_with_project runs")
+        self.env.cr.execute(
+            "CREATE TEMPORARY TABLE project_project (id integer PRIMARY KEY, partner_id integer)"
+            " ON COMMIT DROP"
+        )
+        self.env.cr.execute(
+            "INSERT INTO project_project VALUES (7, %s), (8, NULL)", [self.customer.id]
+        )
+
+        class StandInProjects:
+            def flush_model(self, fnames=None):
+                """Nothing in the ORM to flush: the rows are in the table."""
+
+        query = SQL("(SELECT id FROM project_project WHERE id IN (7, 8))")
+
+        class StandInQuery:
+            def subselect(self):
+                return query
+
+        rows = self.env["marketing.automation.list.source"]._read_recipients_project_project(
+            StandInProjects(), StandInQuery()
+        )
+        # the customer's own address and name; a person without a company has none
+        self.assertEqual(
+            rows, [(7, "Customer@ML.test", "ML Customer", None), (8, None, None, None)]
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestMarketingListCron(MarketingListCase):
