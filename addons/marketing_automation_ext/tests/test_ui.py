@@ -1,4 +1,13 @@
+import logging
+
 from odoo.tests import HttpCase, new_test_user, tagged
+
+
+class LeadsRefused(logging.Filter):
+    """Drop the refusals to read leads, and those only."""
+
+    def filter(self, record):
+        return "(crm.lead) records" not in record.getMessage()
 
 
 @tagged("post_install", "-at_install")
@@ -40,3 +49,51 @@ class TestMarketingAutomationUi(HttpCase):
         self.assertEqual(campaign.mapped("name"), ["Welcome flow"])
         self.assertEqual(campaign.create_uid, self.user)
         self.assertEqual(len(campaign.activity_ids), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestRecordDateTour(HttpCase):
+    """Use case 1 in the browser: an automation manager (and Employee, nothing else) adds the
+    discount email to a campaign on leads, the delay counting from the lead's Created on."""
+
+    def test_manager_picks_the_record_date_in_the_activity_form(self):
+        manager = new_test_user(
+            self.env,
+            "ma_tour_manager",
+            groups="base.group_user,marketing_automation_ext.marketing_automation_ext_group_manager",
+            email="ma.tour.manager@test.example.com",
+            password="ma_tour_manager",
+        )
+        campaign = (
+            self.env["marketing.automation.campaign"]
+            .with_user(manager)
+            .create(
+                {
+                    "name": "Discount for leads left unqualified",
+                    "model_id": self.env["ir.model"].with_user(manager)._get_id("crm.lead"),
+                }
+            )
+        )
+        action = "marketing_automation_ext.marketing_automation_campaign_action"
+        # the manager has no Sales right: the filter's field counts the leads it matches, and
+        # the server refuses that count (logged; the field shows no count), as it should
+        http_logger = logging.getLogger("odoo.http")
+        refused = LeadsRefused()
+        http_logger.addFilter(refused)
+        try:
+            self.start_tour(
+                f"/odoo/action-{action}/{campaign.id}",
+                "marketing_automation_record_date_tour",
+                login="ma_tour_manager",
+            )
+        finally:
+            http_logger.removeFilter(refused)
+        discount = campaign.activity_ids
+        self.assertEqual(discount.name, "Discount")
+        self.assertEqual(discount.create_uid, manager)
+        self.assertEqual(
+            discount.anchor_field_id, self.env["ir.model.fields"]._get("crm.lead", "create_date")
+        )
+        self.assertEqual((discount.interval_number, discount.interval_type), (2, "months"))
+        self.assertEqual(discount.schedule_summary, "2 months after the record's Created on")
+        self.assertTrue(discount.mailing_id.email_from)
